@@ -9,6 +9,21 @@ const aet = z.string().regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, 'AE title: 1–16 A
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z.union([z.literal(''), z.url({ protocol: /^https?$/ })]);
 
+/**
+ * The editable texts of the result slip, one set per UI language (the slip is printed in
+ * `ui.language`). `{phone}` in the footer is replaced by `clinic.phone`.
+ */
+const slipText = (fallback: string) => z.string().trim().min(1).max(200).default(fallback);
+const slipTexts = (d: { title: string; scanInstruction: string; birthYearNotice: string; footer: string }) =>
+  z
+    .object({
+      title: slipText(d.title),
+      scanInstruction: slipText(d.scanInstruction),
+      birthYearNotice: slipText(d.birthYearNotice),
+      footer: slipText(d.footer),
+    })
+    .prefault({});
+
 export const settingsSchema = z.object({
   ingest: z
     .object({
@@ -63,6 +78,12 @@ export const settingsSchema = z.object({
       type: z.enum(['epson', 'star']).default('epson'),
       widthDots: z.union([z.literal(576), z.literal(384)]).default(576),
       timeoutMs: z.number().int().min(500).max(60_000).default(5000),
+      /**
+       * Ask a network printer for paper status before a job (DLE EOT 4) and for confirmation after
+       * it (GS r 1). Most ESC/POS network printers answer; turn off for one that never does: a job
+       * then counts as sent once its bytes reach the connection, and paper is not checked.
+       */
+      readStatus: z.boolean().default(true),
     })
     .prefault({}),
   portal: z.object({ baseUrl: httpUrl.default('') }).prefault({}),
@@ -78,6 +99,22 @@ export const settingsSchema = z.object({
     .object({
       validDays: z.number().int().min(1).max(3650).default(365),
       requireBirthYear: z.boolean().default(false),
+      template: z
+        .object({
+          vi: slipTexts({
+            title: 'PHIẾU TRẢ KẾT QUẢ X-QUANG',
+            scanInstruction: 'Quét mã QR bằng điện thoại để xem và tải ảnh X-quang',
+            birthYearNotice: 'Trang kết quả sẽ hỏi năm sinh của người bệnh',
+            footer: 'Mọi thắc mắc xin liên hệ {phone}',
+          }),
+          en: slipTexts({
+            title: 'X-RAY RESULT SLIP',
+            scanInstruction: 'Scan the QR code with your phone to view and download the X-ray images',
+            birthYearNotice: "The result page will ask for the patient's year of birth",
+            footer: 'Questions? Call us on {phone}',
+          }),
+        })
+        .prefault({}),
     })
     .prefault({}),
   review: z.object({ requireQa: z.boolean().default(false) }).prefault({}),

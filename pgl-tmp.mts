@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const db = await PGlite.create();
+console.log('start ms', Date.now()-t);
+t=Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump ms', Date.now()-t, dump.size);
+t=Date.now();
+const db2 = await PGlite.create({ loadDataDir: dump });
+console.log('load ms', Date.now()-t);
+t=Date.now();
+const db3 = await (db as any).clone?.();
+console.log('clone ms', Date.now()-t, !!db3);
+await db.close(); await db2.close();
