@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'PACS_TLS',
   'PACS_TIMEOUT',
   'PACS_REJECTED',
+  'PACS_SERVER_ERROR',
+  'PACS_NOT_ACKNOWLEDGED',
+  'PACS_NOT_FOUND_AFTER_SEND',
+  'SYNC_FILE_MISSING',
   'WORKLIST_NOT_CONFIGURED',
   'WORKLIST_UNREACHABLE',
   'WORKLIST_REJECTED',
@@ -30,6 +34,7 @@ export const ERROR_CODES = [
   'PRINTER_EMPTY_JOB',
   'PRINTER_ERROR',
   'SERVER_UNREACHABLE',
+  'DESK_UNREACHABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -54,6 +59,10 @@ const vi: Catalogue = {
   PACS_TLS: 'Lỗi chứng chỉ TLS khi kết nối PACS: {detail}',
   PACS_TIMEOUT: 'PACS không trả lời sau {seconds} giây',
   PACS_REJECTED: 'PACS từ chối ảnh: {detail}',
+  PACS_SERVER_ERROR: 'PACS gặp lỗi máy chủ (HTTP {status}), sẽ thử lại',
+  PACS_NOT_ACKNOWLEDGED: 'PACS không xác nhận đã lưu ảnh, sẽ gửi lại',
+  PACS_NOT_FOUND_AFTER_SEND: 'Đã gửi nhưng PACS không có ảnh khi kiểm tra lại, sẽ gửi lại',
+  SYNC_FILE_MISSING: 'Tệp ảnh trong kho bị thiếu hoặc bị thay đổi ({detail})',
   WORKLIST_NOT_CONFIGURED: 'Chưa cấu hình máy chủ danh sách chỉ định (worklist)',
   WORKLIST_UNREACHABLE: 'Không kết nối được worklist tại {host}:{port}',
   WORKLIST_REJECTED: 'Worklist từ chối truy vấn: {detail}',
@@ -64,6 +73,7 @@ const vi: Catalogue = {
   PRINTER_EMPTY_JOB: 'Lệnh in trống, không gửi tới máy in',
   PRINTER_ERROR: 'Lỗi máy in: {detail}',
   SERVER_UNREACHABLE: 'Không kết nối được máy chủ phòng khám',
+  DESK_UNREACHABLE: 'Mất kết nối với phần lõi của máy trạm, hãy thử lại sau giây lát',
 };
 
 const en: Catalogue = {
@@ -84,6 +94,10 @@ const en: Catalogue = {
   PACS_TLS: 'TLS certificate error connecting to the PACS: {detail}',
   PACS_TIMEOUT: 'The PACS did not answer within {seconds} s',
   PACS_REJECTED: 'The PACS rejected the image: {detail}',
+  PACS_SERVER_ERROR: 'The PACS had a server error (HTTP {status}); will retry',
+  PACS_NOT_ACKNOWLEDGED: 'The PACS did not confirm storing the image; will send again',
+  PACS_NOT_FOUND_AFTER_SEND: 'Sent, but the PACS did not hold the image when checked; will send again',
+  SYNC_FILE_MISSING: 'The image file in the store is missing or changed ({detail})',
   WORKLIST_NOT_CONFIGURED: 'Worklist server not configured',
   WORKLIST_UNREACHABLE: 'Cannot reach the worklist at {host}:{port}',
   WORKLIST_REJECTED: 'The worklist refused the query: {detail}',
@@ -94,6 +108,7 @@ const en: Catalogue = {
   PRINTER_EMPTY_JOB: 'Empty print job, not sent to the printer',
   PRINTER_ERROR: 'Printer error: {detail}',
   SERVER_UNREACHABLE: 'Cannot reach the clinic server',
+  DESK_UNREACHABLE: 'Lost the connection to the desk core; try again in a moment',
 };
 
 export const errorMessages: Readonly<Record<'vi' | 'en', Catalogue>> = { vi, en };

@@ -48,7 +48,8 @@ function isPrinterCode(code: string): code is PrinterErrorCode {
   return code === 'PRINTER_OFFLINE' || code === 'PRINTER_TIMEOUT' || code === 'PRINTER_NO_PAPER' || code === 'PRINTER_EMPTY_JOB' || code === 'PRINTER_ERROR';
 }
 
-function errnoOf(e: unknown): string | null {
+/** The errno-style code of a Node system error (`ECONNREFUSED`), or null. */
+export function errnoOf(e: unknown): string | null {
   if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
   return null;
 }

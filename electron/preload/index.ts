@@ -1,0 +1,27 @@
+/**
+ * The only bridge between the sandboxed page and the main process. It exposes exactly two
+ * functions, for contract names only: `desk.call(method, input)` and `desk.on(event, fn)`.
+ * Nothing else from Electron or Node reaches the page.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { isEventName, isMethodName } from '../../shared/contract';
+import { IPC_CALL, IPC_EVENT } from '../main/ipc-channels';
+
+const desk = {
+  call(method: string, input: unknown): Promise<unknown> {
+    if (!isMethodName(method)) return Promise.reject(new Error(`unknown method ${method}`));
+    return ipcRenderer.invoke(IPC_CALL, method, input);
+  },
+  on(event: string, fn: (payload: unknown) => void): () => void {
+    if (!isEventName(event)) throw new Error(`unknown event ${event}`);
+    const listener = (_e: IpcRendererEvent, name: string, payload: unknown) => {
+      if (name === event) fn(payload);
+    };
+    ipcRenderer.on(IPC_EVENT, listener);
+    return () => ipcRenderer.removeListener(IPC_EVENT, listener);
+  },
+};
+
+export type DeskBridgeApi = typeof desk;
+
+contextBridge.exposeInMainWorld('desk', desk);
