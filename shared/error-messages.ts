@@ -34,6 +34,11 @@ export const ERROR_CODES = [
   'PRINTER_EMPTY_JOB',
   'PRINTER_ERROR',
   'SERVER_UNREACHABLE',
+  'FILM_VISIT_NOT_FOUND',
+  'FILM_RECORD_NOT_FOUND',
+  'FILM_ALREADY_VOIDED',
+  'FILM_ALREADY_CORRECTED',
+  'FILM_NOT_PENDING',
   'DESK_UNREACHABLE',
 ] as const;
 
@@ -73,6 +78,11 @@ const vi: Catalogue = {
   PRINTER_EMPTY_JOB: 'Lệnh in trống, không gửi tới máy in',
   PRINTER_ERROR: 'Lỗi máy in: {detail}',
   SERVER_UNREACHABLE: 'Không kết nối được máy chủ phòng khám',
+  FILM_VISIT_NOT_FOUND: 'Không tìm thấy lượt khám để ghi cấp phim',
+  FILM_RECORD_NOT_FOUND: 'Không tìm thấy bản ghi cấp phim',
+  FILM_ALREADY_VOIDED: 'Bản ghi cấp phim này đã bị hủy trước đó',
+  FILM_ALREADY_CORRECTED: 'Bản ghi cấp phim này đã được sửa bằng một bản ghi khác',
+  FILM_NOT_PENDING: 'Bản ghi cấp phim này không ở trạng thái chờ duyệt',
   DESK_UNREACHABLE: 'Mất kết nối với phần lõi của máy trạm, hãy thử lại sau giây lát',
 };
 
@@ -108,6 +118,11 @@ const en: Catalogue = {
   PRINTER_EMPTY_JOB: 'Empty print job, not sent to the printer',
   PRINTER_ERROR: 'Printer error: {detail}',
   SERVER_UNREACHABLE: 'Cannot reach the clinic server',
+  FILM_VISIT_NOT_FOUND: 'Visit not found for the film record',
+  FILM_RECORD_NOT_FOUND: 'Film record not found',
+  FILM_ALREADY_VOIDED: 'This film record was already voided',
+  FILM_ALREADY_CORRECTED: 'This film record was already corrected by another record',
+  FILM_NOT_PENDING: 'This film record is not pending approval',
   DESK_UNREACHABLE: 'Lost the connection to the desk core; try again in a moment',
 };
 

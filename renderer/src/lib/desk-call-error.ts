@@ -31,16 +31,20 @@ export function localCallError(code: ErrorCode, params: ErrorParams = {}): DeskC
 /** The envelope both transports answer with. */
 export type DeskEnvelope = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** Returns the envelope's value or throws its DeskCallError; anything else is a broken answer. */
-export function unwrapEnvelope(envelope: unknown, method: string): unknown {
-  if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
-    if (envelope.ok === true && 'value' in envelope) return envelope.value;
-    if (envelope.ok === false && 'error' in envelope && isErrorShape(envelope.error)) throw new DeskCallError(envelope.error);
-  }
-  throw localCallError('INTERNAL', { ref: `bad-answer:${method}` });
+/** Whether an answer is a well-formed envelope (a shape check of the wire, not a validation). */
+export function isEnvelope(x: unknown): x is DeskEnvelope {
+  if (typeof x !== 'object' || x === null || !('ok' in x)) return false;
+  if (x.ok === true) return 'value' in x;
+  return x.ok === false && 'error' in x && isErrorShape(x.error);
 }
 
-/** A shape check of what crossed the wire, not a second validation: the core built it. */
+/** Returns the envelope's value or throws its DeskCallError; anything else is a broken answer. */
+export function unwrapEnvelope(envelope: unknown, method: string): unknown {
+  if (!isEnvelope(envelope)) throw localCallError('INTERNAL', { ref: `bad-answer:${method}` });
+  if (envelope.ok) return envelope.value;
+  throw new DeskCallError(envelope.error as DeskErrorShape);
+}
+
 function isErrorShape(e: unknown): e is DeskErrorShape {
   if (typeof e !== 'object' || e === null) return false;
   const { code, message, messages } = e as Record<string, unknown>;

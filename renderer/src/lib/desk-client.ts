@@ -7,7 +7,6 @@
  * output against the contract's zod schemas — so only types cross into this file, never schemas.
  */
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../shared/contract';
-import type { DeskEnvelope } from './desk-call-error';
 import { createBridgeClient } from './desk-client-bridge';
 import { createIpcClient } from './desk-client-ipc';
 
@@ -40,9 +39,9 @@ export interface DeskClient {
   setOperator(session: OperatorSession | null): void;
 }
 
-/** What the preload exposes as `window.desk` (contextBridge). */
+/** What the preload exposes as `window.desk` (contextBridge); `call` resolves a `DeskEnvelope`. */
 export interface DeskPreloadApi {
-  call(method: string, input: unknown): Promise<DeskEnvelope>;
+  call(method: string, input: unknown): Promise<unknown>;
   on(event: string, fn: (payload: unknown) => void): () => void;
 }
 

@@ -3,6 +3,8 @@ import type { Migration } from '../database';
 import { foundation } from './001-foundation';
 import { ingest } from './010-ingest';
 import { visits } from './030-visits';
+import { slips } from './040-slips';
+import { film } from './050-film';
 import { recordsOutbox } from './060-records-outbox';
 
-export const migrations: readonly Migration[] = [foundation, ingest, visits, recordsOutbox];
+export const migrations: readonly Migration[] = [foundation, ingest, visits, slips, film, recordsOutbox];
