@@ -17,6 +17,8 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
+      // TypeScript already checks names (and knows DOM vs Node globals per file).
+      'no-undef': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Use node:crypto (tokens and ids must be unguessable).' }],
@@ -35,6 +37,7 @@ export default tseslint.config(
   {
     // The renderer talks to the desk through desk-client only; it never reaches into the core.
     files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', 'renderer/vite.config.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

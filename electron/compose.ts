@@ -13,6 +13,17 @@ import { confSettingsStorage } from './services/settings/conf-storage';
 import { createAuditLog } from './services/audit/audit-log';
 import { createOperators } from './services/operators/operators';
 import { createFoundationHandlers } from './services/foundation-handlers';
+import { createIngestHandlers } from './services/ingest/handlers';
+import { createIngestService } from './services/ingest/ingest-service';
+import { createReviewHandlers } from './services/review/handlers';
+import { createReviewService } from './services/review/review-service';
+import { createFilmHandlers } from './services/film/handlers';
+import { createSlips, createSlipsHandlers, BUNDLED_FONTS_DIR } from './services/slips';
+import { createPrinterService } from './services/printer';
+import { createVisits, createVisitsHandlers } from './services/visits';
+import { createSyncHandlers, createSyncService } from './services/sync';
+import { createRecordsSender } from './services/records/records-sender';
+import { createRecordsHandlers } from './services/records/handlers';
 import { createDispatcher, type Dispatch } from './core/dispatch';
 import { createEventHub, type EventHub } from './core/events';
 import type { HandlerTable } from './core/handler-types';
@@ -54,6 +65,33 @@ export async function compose(config: DeskConfig): Promise<Desk> {
 
   settings.onChange((s) => events.emit('settings.changed', publicSettings(s)));
 
+  const ingest = createIngestService({ db, clock, logger, dataDir, settings: () => settings.get(), events });
+  let ingestInputs = JSON.stringify(settings.get().ingest);
+  settings.onChange((s) => {
+    const next = JSON.stringify(s.ingest);
+    if (next !== ingestInputs) void ingest.applySettings().catch((e: unknown) => logger.error('ingest restart failed', { error: String(e) }));
+    ingestInputs = next;
+  });
+
+  // Attaching releases images for sending: wake the outbox worker (created below) at once.
+  const visits = createVisits({ db, clock, logger, dataDir, settings: () => settings.get(), audit, events, onReleased: () => sync.nudge() });
+  // Each accepted image: attach its study automatically, or bring it to the visit its study is attached to.
+  events.subscribe((name, payload) => {
+    if (name === 'studies.changed') for (const uid of (payload as { studyInstanceUIDs: string[] }).studyInstanceUIDs) void visits.matchStudy(uid);
+  });
+
+  // PACS sync: new images (studies.changed) and settings changes wake the outbox worker at once.
+  const sync = createSyncService({ db, clock, logger, dataDir, settings: () => settings.get(), events });
+  events.subscribe((name) => {
+    if (name === 'studies.changed' || name === 'settings.changed') sync.nudge();
+  });
+
+  // Records outbox → clinic server: settings changes and new film records wake it; it polls otherwise.
+  const records = createRecordsSender({ db, clock, logger, target: () => settings.get().server, onState: (st) => events.emit('records.state', st) });
+  events.subscribe((name) => {
+    if (name === 'settings.changed' || name === 'film.changed') records.kick();
+  });
+
   const handlers: HandlerTable = {
     ...createFoundationHandlers({
       app: { name: 'Radiology Desk', version, deskId, dataDir, mode },
@@ -61,9 +99,22 @@ export async function compose(config: DeskConfig): Promise<Desk> {
       operators,
       audit,
     }),
+    ...createIngestHandlers({ db, clock, ingest }),
+    ...createReviewHandlers({ review: createReviewService({ db, clock, requireQa: () => settings.get().review.requireQa }), events }),
+    ...createFilmHandlers({ db, clock, logger, events, clinicName: () => settings.get().clinic.name }),
+    ...createSlipsHandlers({ slips: createSlips({ db, clock, logger, settings, fontsDir: BUNDLED_FONTS_DIR, printer: createPrinterService({ db, clock, logger, settings }) }) }),
+    ...createVisitsHandlers({ visits }),
+    ...createSyncHandlers({ sync }),
+    ...createRecordsHandlers({ db, sender: records }),
   };
 
   const dispatch = createDispatcher({ handlers, operators, audit, deskId, logger });
+  if (config.background !== false) {
+    await ingest.start();
+    visits.start();
+    sync.start();
+    records.start();
+  }
   logger.info('desk started', { deskId, mode });
 
   return {
@@ -74,6 +125,10 @@ export async function compose(config: DeskConfig): Promise<Desk> {
     settings,
     db,
     async close() {
+      await ingest.stop();
+      await visits.stop();
+      await sync.stop();
+      await records.stop();
       db.close();
     },
   };

@@ -69,6 +69,8 @@ export const settingsSchema = z.object({
       stationAet: z.string().default(''),
       modality: z.string().default('DX'),
       refreshMinutes: z.number().int().min(1).max(1440).default(5),
+      /** Connect, association and reply timeout of each worklist C-FIND / C-ECHO. */
+      timeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
     })
     .prefault({}),
   printer: z

@@ -50,6 +50,7 @@ export function createDispatcher({ handlers, operators, audit, deskId, logger }:
         deskId,
         operator,
         audit(s) {
+          if (s.operatorId !== undefined) subject.operatorId = s.operatorId;
           if (s.patientID !== undefined) subject.patientID = s.patientID;
           if (s.studyInstanceUID !== undefined) subject.studyInstanceUID = s.studyInstanceUID;
           if (s.detail) subject.detail = { ...subject.detail, ...s.detail };
@@ -62,16 +63,16 @@ export function createDispatcher({ handlers, operators, audit, deskId, logger }:
         logger.error('handler output failed its schema', { method, issue: out.error.issues[0]?.path.join('.') ?? '' });
         throw new Error(`output of ${method} does not match the contract`);
       }
-      if (spec.audit) audit.append({ operatorId: operator?.id ?? null, action: method, outcome: 'ok', ...subject });
+      if (spec.audit) audit.append({ ...subject, operatorId: operator?.id ?? subject.operatorId ?? null, action: method, outcome: 'ok' });
       return { ok: true, value: out.data };
     } catch (e) {
       const err = isDeskError(e) ? e : internal(e, method, logger);
       if (spec.audit || err.code === 'PIN_WRONG') {
         audit.append({
-          operatorId: operator?.id ?? caller.operatorId ?? null,
+          ...subject,
+          operatorId: operator?.id ?? subject.operatorId ?? caller.operatorId ?? null,
           action: method,
           outcome: 'error',
-          ...subject,
           detail: { ...subject.detail, error: err.code },
         });
       }

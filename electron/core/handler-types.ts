@@ -6,6 +6,8 @@ import type { HandlerInput, MethodName, MethodOutput, EventName, EventPayload } 
 import type { Operator } from '../../shared/contract/foundation';
 
 export interface AuditSubject {
+  /** Who acted, for calls made before anyone is signed in (operators.signIn). */
+  operatorId?: string;
   patientID?: string | null;
   studyInstanceUID?: string | null;
   /** Small, structured facts about the action (ids, old → new values). Never a token. */

@@ -6,10 +6,12 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { isEventName, isMethodName } from '../../shared/contract';
 import { IPC_CALL, IPC_EVENT } from '../main/ipc-channels';
+import { DeskError } from '../../shared/errors';
 
 const desk = {
   call(method: string, input: unknown): Promise<unknown> {
-    if (!isMethodName(method)) return Promise.reject(new Error(`unknown method ${method}`));
+    // Same envelope as the core's, so the page handles an unknown name like any other error.
+    if (!isMethodName(method)) return Promise.resolve({ ok: false, error: new DeskError('UNKNOWN_METHOD', { method: method.slice(0, 64) }).toShape() });
     return ipcRenderer.invoke(IPC_CALL, method, input);
   },
   on(event: string, fn: (payload: unknown) => void): () => void {

@@ -38,7 +38,7 @@ export function createFoundationHandlers({ app, settings, operators, audit }: Fo
       return op;
     },
     'operators.signIn': ({ operatorId, pin }, ctx) => {
-      ctx.audit({ detail: { operatorId } });
+      ctx.audit({ operatorId, detail: { operatorId } });
       return operators.signIn(operatorId, pin);
     },
     'audit.list': (input) => ({ items: audit.list(input) }),

@@ -5,13 +5,34 @@
  */
 import type { z } from 'zod';
 import { foundationEvents, foundationMethods } from './foundation';
+import { ingestEvents, ingestMethods } from './ingest';
+import { reviewEvents, reviewMethods } from './review';
+import { filmEvents, filmMethods } from './film';
+import { slipsEvents, slipsMethods } from './slips';
+import { recordsEvents, recordsMethods } from './records';
+import { visitsEvents, visitsMethods } from './visits';
+import { syncEvents, syncMethods } from './sync';
 
 export const contract = {
   ...foundationMethods,
+  ...ingestMethods,
+  ...reviewMethods,
+  ...filmMethods,
+  ...slipsMethods,
+  ...recordsMethods,
+  ...visitsMethods,
+  ...syncMethods,
 } as const;
 
 export const events = {
   ...foundationEvents,
+  ...ingestEvents,
+  ...reviewEvents,
+  ...filmEvents,
+  ...slipsEvents,
+  ...recordsEvents,
+  ...visitsEvents,
+  ...syncEvents,
 } as const;
 
 export type Contract = typeof contract;

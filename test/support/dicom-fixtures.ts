@@ -23,8 +23,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
+import { requirePart } from './real-parts';
 
-export type FixtureSyntax = 'explicit-le' | 'implicit-le' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000';
+export type FixtureSyntax = 'explicit-le' | 'implicit-le' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'explicit-be' | 'deflated';
 
 export interface DxOptions {
   patientName?: string;
@@ -66,6 +67,17 @@ export interface DxFile {
   size: number;
 }
 
+/** dcmtk makes every fixture: a test without it fails under REQUIRE_REAL_PARTS=1, else skips loudly. */
+export function dcmtkAvailable(): boolean {
+  let found = true;
+  try {
+    execFileSync('dump2dcm', ['--version'], { stdio: 'ignore' });
+  } catch {
+    found = false;
+  }
+  return requirePart('dcmtk', found, 'apt-get install dcmtk');
+}
+
 /** Transfer syntax UIDs (PS3.5 §10, §A.4). */
 export const TRANSFER_SYNTAX: Readonly<Record<FixtureSyntax, string>> = {
   'explicit-le': '1.2.840.10008.1.2.1',
@@ -73,6 +85,8 @@ export const TRANSFER_SYNTAX: Readonly<Record<FixtureSyntax, string>> = {
   'jpeg-lossless': '1.2.840.10008.1.2.4.70',
   'jpeg-ls': '1.2.840.10008.1.2.4.80',
   jpeg2000: '1.2.840.10008.1.2.4.90',
+  'explicit-be': '1.2.840.10008.1.2.2',
+  deflated: '1.2.840.10008.1.2.1.99',
 };
 
 export const DX_FOR_PRESENTATION = '1.2.840.10008.5.1.4.1.1.1.1';
@@ -281,6 +295,12 @@ export function makeDx(dir: string, opts: DxOptions = {}): DxFile {
         break;
       case 'implicit-le':
         run('dump2dcm', ['-q', '+ti', tpl, partial]);
+        break;
+      case 'explicit-be':
+        run('dump2dcm', ['-q', '+tb', tpl, partial]);
+        break;
+      case 'deflated':
+        run('dump2dcm', ['-q', '+td', tpl, partial]);
         break;
       case 'jpeg-lossless':
         run('dcmcjpeg', ['-q', '+e1', explicit, partial]);

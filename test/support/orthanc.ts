@@ -7,6 +7,7 @@
  * (bulk delete) between tests. Orthanc binds 0.0.0.0 with no bind option; send it loopback traffic only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,14 @@ export interface StartOrthancOptions {
   worklistDir?: string;
   /** AE title; ORTHANC by default. */
   aet?: string;
+  /**
+   * Keep storage and index here, and leave them on stop: a second startOrthanc on the same folder
+   * is the same PACS restarted (for outage tests). A temp folder, removed on stop, by default.
+   */
+  storageDir?: string;
+  /** Ports to try first (a demo wants 8042/4242); free ports are used if these are taken. */
+  httpPort?: number;
+  dicomPort?: number;
 }
 
 export function orthancAvailable(): boolean {
@@ -83,7 +92,8 @@ export async function freePort(): Promise<number> {
 
 export async function startOrthanc(opts: StartOrthancOptions = {}): Promise<OrthancHandle> {
   if (!orthancAvailable()) throw new Error(`Orthanc or its DICOMweb plugin is missing (${ORTHANC_BIN}, ${DICOMWEB_PLUGIN})`);
-  const root = mkdtempSync(join(tmpdir(), 'orthanc-'));
+  const root = opts.storageDir ?? mkdtempSync(join(tmpdir(), 'orthanc-'));
+  mkdirSync(root, { recursive: true });
   const worklistDir = opts.worklistDir ?? join(root, 'worklists');
   mkdirSync(worklistDir, { recursive: true });
   const aet = opts.aet ?? 'ORTHANC';
@@ -92,10 +102,12 @@ export async function startOrthanc(opts: StartOrthancOptions = {}): Promise<Orth
 
   // A port can be taken between our probe and Orthanc's bind; retry a few times with new ports.
   for (let attempt = 0; ; attempt++) {
-    const httpPort = await freePort();
-    const dicomPort = await freePort();
+    const httpPort = attempt === 0 && opts.httpPort ? opts.httpPort : await freePort();
+    const dicomPort = attempt === 0 && opts.dicomPort ? opts.dicomPort : await freePort();
+    // A name of our own: /system must answer with it, not another server that holds the port.
+    const name = `raddesk-${randomBytes(4).toString('hex')}`;
     const config = {
-      Name: 'test-pacs',
+      Name: name,
       StorageDirectory: join(root, 'storage'),
       IndexDirectory: join(root, 'index'),
       HttpPort: httpPort,
@@ -122,20 +134,24 @@ export async function startOrthanc(opts: StartOrthancOptions = {}): Promise<Orth
     const child = spawn(ORTHANC_BIN, [configFile], { stdio: ['ignore', logFd, logFd], detached: false });
     closeSync(logFd);
     const httpUrl = `http://127.0.0.1:${httpPort}`;
-    const ready = await waitReady(child, httpUrl, authHeader);
+    const ready = await waitReady(child, httpUrl, authHeader, name);
     if (!ready) {
       await terminate(child);
       if (attempt >= 3) {
-        rmSync(root, { recursive: true, force: true });
+        if (!opts.storageDir) rmSync(root, { recursive: true, force: true });
         throw new Error(`Orthanc did not start (see logs under ${root})`);
       }
       continue;
     }
-    return makeHandle({ child, root, ownsRoot: true, httpUrl, dicomPort, aet, worklistDir, authHeader });
+    // A test that forgets stop() (or a failing beforeAll) must not leave Orthanc running.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
+    return makeHandle({ child, root, ownsRoot: !opts.storageDir, httpUrl, dicomPort, aet, worklistDir, authHeader });
   }
 }
 
-async function waitReady(child: ChildProcess, httpUrl: string, authHeader: string | undefined): Promise<boolean> {
+async function waitReady(child: ChildProcess, httpUrl: string, authHeader: string | undefined, name: string): Promise<boolean> {
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -144,8 +160,8 @@ async function waitReady(child: ChildProcess, httpUrl: string, authHeader: strin
   while (!exited && Date.now() < deadline) {
     try {
       const res = await fetch(`${httpUrl}/system`, { headers: authHeader ? { authorization: authHeader } : {} });
-      await res.arrayBuffer();
-      if (res.status === 200) return true;
+      const body = await res.text();
+      if (res.status === 200) return !exited && (JSON.parse(body) as { Name?: string }).Name === name;
     } catch {
       // not listening yet
     }

@@ -91,10 +91,10 @@ export function createServiceCatalog(db: Db, clock: Clock): ServiceCatalog {
       if (code) {
         const r = db
           .prepare(
-            `SELECT * FROM service_catalog WHERE active = 1 AND (procedure_code = ?1 OR no_film_code = ?1 OR with_film_code = ?1)
-             ORDER BY procedure_code = ?1 DESC LIMIT 1`,
+            `SELECT * FROM service_catalog WHERE active = 1 AND (procedure_code = @code OR no_film_code = @code OR with_film_code = @code)
+             ORDER BY procedure_code = @code DESC LIMIT 1`,
           )
-          .get(code) as Row | undefined;
+          .get({ code }) as Row | undefined;
         if (r) return toEntry(r);
       }
       const name = foldVietnamese(procedureName);

@@ -5,9 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GlobalFonts } from '@napi-rs/canvas';
 
 export const SLIP_FONT_FAMILY = 'Radiology Desk Slip Sans';
+
+/**
+ * `assets/fonts` of the source tree, for development and tests. A packaged app passes its own
+ * folder (outside the asar archive: the font loader reads real files).
+ */
+export const BUNDLED_FONTS_DIR = fileURLToPath(new URL('../../../assets/fonts/', import.meta.url));
 
 const FILES = ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf'] as const;
 const registered = new Set<string>();

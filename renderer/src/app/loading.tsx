@@ -1,0 +1,11 @@
+/** The one "loading" line, announced politely to screen readers. */
+import { useTranslation } from 'react-i18next';
+
+export function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p className="loading" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}

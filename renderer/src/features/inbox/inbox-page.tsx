@@ -1,0 +1,180 @@
+/**
+ * Hàng chờ / Inbox: the technician's all-day screen. Studies arrive live on the left (newest first,
+ * grouped by patient), the selected one is open in the viewer on the right. Typing searches name,
+ * patient ID or accession without caring for accents; a barcode scanner anywhere outside a text box
+ * opens that patient's newest study.
+ *
+ * Speed: the viewer code loads while the page is idle, and pointing at a study (or selecting it by
+ * keyboard) starts fetching and decoding its first image, so the click finds it already decoded.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StudyListItem } from '../../../../shared/contract/ingest';
+import { deskQueryKey, useDeskClient, useDeskQuery } from '../../lib/query';
+import { imageIdFor } from '../viewer/image-ids';
+import { prefetchImage, warmViewer } from '../viewer/load-runtime';
+import { actionFor } from '../viewer/shortcuts';
+import { ViewerPanel, type ViewerHandle } from '../viewer/viewer-panel';
+import { InboxList } from './inbox-list';
+import { IntakeStrip } from './intake-strip';
+import { createKeyRouter, isTypingTarget } from './key-router';
+import { useStudyPages } from './use-study-pages';
+import './inbox.css';
+
+const SEARCH_DEBOUNCE_MS = 120;
+
+interface Selection {
+  study: StudyListItem;
+  index: number | null;
+}
+
+export function InboxPage() {
+  const { t } = useTranslation();
+  const client = useDeskClient();
+  const queryClient = useQueryClient();
+  const [typed, setTyped] = useState('');
+  const [text, setText] = useState('');
+  const [visible, setVisible] = useState({ first: 0, last: 20 });
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
+  const viewer = useRef<ViewerHandle>(null);
+  const pages = useStudyPages(text, visible);
+
+  useEffect(() => warmViewer(), []);
+  useEffect(() => {
+    const id = setTimeout(() => setText(typed.trim()), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(id);
+  }, [typed]);
+
+  const selectedUid = selection?.study.studyInstanceUID ?? null;
+  // The row on screen is fresher than the one remembered at selection (its state chip moves).
+  const selectedStudy = (selection?.index != null ? pages.row(selection.index) : undefined) ?? selection?.study ?? null;
+  const fromPages = selectedUid ? pages.imagesOf(selectedUid) : undefined;
+  const single = useDeskQuery(
+    'images.list',
+    { studyInstanceUIDs: [selectedUid ?? ''] },
+    { enabled: selectedUid !== null && fromPages === undefined },
+  );
+  const selectedImages = fromPages ?? single.data?.items[0] ?? null;
+
+  const prefetchStudy = useCallback(
+    (study: StudyListItem) => {
+      const first = pages.imagesOf(study.studyInstanceUID)?.series[0]?.images[0];
+      if (first) prefetchImage(imageIdFor(first.instanceId, client.transport));
+    },
+    [pages, client.transport],
+  );
+
+  const select = useCallback(
+    (study: StudyListItem, index: number | null) => {
+      prefetchStudy(study);
+      setSelection({ study, index });
+    },
+    [prefetchStudy],
+  );
+
+  const onScan = useCallback(
+    async (code: string) => {
+      const found = await client.call('studies.list', { text: code, limit: 50 }).catch(() => null);
+      const wanted = code.trim().toLowerCase();
+      const match = found?.items.find((s) => s.patientID.toLowerCase() === wanted || s.accessionNumber.toLowerCase() === wanted);
+      if (!match) {
+        setNotice({ kind: 'bad', text: t('inbox.scanNotFound', { code }) });
+        return;
+      }
+      setNotice({ kind: 'ok', text: t('inbox.scanFound', { code }) });
+      setTyped(code);
+      setText(code);
+      queryClient.setQueryData(deskQueryKey('studies.list', { text: code, limit: 50 }), found);
+      setSelection({ study: match, index: null });
+    },
+    [client, queryClient, t],
+  );
+
+  // One keyboard door: viewer shortcuts and the barcode scanner (key-router.ts).
+  const scanRef = useRef(onScan);
+  scanRef.current = onScan;
+  useEffect(() => {
+    const router = createKeyRouter({
+      onShortcut: (key) => {
+        const action = actionFor(key);
+        if (action) viewer.current?.perform(action, key.key);
+      },
+      onScan: (code) => void scanRef.current(code),
+    });
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      // Enter and Space on a focused button or link press it, as everywhere else.
+      if ((e.key === 'Enter' || e.key === ' ') && e.target instanceof Element && e.target.closest('button, a[href]')) return;
+      if (router.handle(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      router.dispose();
+    };
+  }, []);
+
+  const onVisible = useCallback((first: number, last: number) => {
+    setVisible((v) => (v.first === first && v.last === last ? v : { first, last }));
+  }, []);
+
+  const total = pages.total;
+  return (
+    <div className="inbox-page">
+      <section className="inbox-side" aria-labelledby="page-title">
+        <div className="inbox-head">
+          <h1 id="page-title">{t('inbox.title')}</h1>
+          <span className="inbox-count" data-testid="inbox-count">
+            {total === null ? '' : t(text ? 'inbox.countFiltered' : 'inbox.count', { count: total })}
+          </span>
+        </div>
+        <IntakeStrip />
+        <label className="visually-hidden" htmlFor="inbox-search">
+          {t('inbox.searchLabel')}
+        </label>
+        <input
+          id="inbox-search"
+          type="search"
+          className="inbox-search"
+          placeholder={t('inbox.searchPlaceholder')}
+          value={typed}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setTyped(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setTyped('');
+            if (e.key === 'Enter') {
+              const first = pages.row(0);
+              if (first) select(first, 0);
+            }
+          }}
+        />
+        {notice ? (
+          <p className={`alert ${notice.kind === 'ok' ? 'alert-ok' : 'alert-error'} inbox-notice`} role="status">
+            {notice.text}{' '}
+            <button type="button" className="link-button" onClick={() => setNotice(null)}>
+              {t('inbox.dismiss')}
+            </button>
+          </p>
+        ) : null}
+        {total === 0 && !pages.loading ? (
+          <div className="empty inbox-empty" role="status">
+            {text ? t('inbox.noMatch', { text }) : t('inbox.empty')}
+          </div>
+        ) : (
+          <InboxList
+            pages={pages}
+            selectedIndex={selection?.index ?? null}
+            selectedUid={selectedUid}
+            onSelect={select}
+            onPoint={prefetchStudy}
+            onVisible={onVisible}
+          />
+        )}
+      </section>
+      <ViewerPanel ref={viewer} study={selectedStudy} images={selectedImages} />
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+/** Where a study stands, as a coloured chip: mới / cần gán lượt khám / sẵn sàng / đang gửi / đã lưu PACS / lỗi. */
+import { useTranslation } from 'react-i18next';
+import type { StudyState } from '../../../../shared/contract/ingest';
+
+const TONE: Record<StudyState, 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
+  new: 'info',
+  'needs-visit': 'warn',
+  ready: 'idle',
+  sending: 'info',
+  'in-pacs': 'ok',
+  error: 'bad',
+};
+
+export function StateChip({ state }: { state: StudyState }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`pill state-chip state-${TONE[state]}`} data-state={state}>
+      {t(`inbox.state.${state}`)}
+    </span>
+  );
+}

@@ -1,0 +1,6 @@
+/** Visits page: not built yet (its capability's issue replaces this file). */
+import { NotYet } from '../../app/not-yet';
+
+export function VisitsPage() {
+  return <NotYet area="visits" />;
+}
