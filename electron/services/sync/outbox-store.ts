@@ -276,18 +276,17 @@ export function createOutboxStore(db: Db) {
     },
 
     statusCounts(): StatusCounts {
+      // Counted from the status index alone; sizes only for the few rows still to go (the outbox
+      // keeps a row per instance for ever, so the idle loop must not join all of them each second).
       const counts = zeroCounts();
-      let bytesPending = 0;
-      for (const r of db
-        .prepare(`SELECT o.status AS status, COUNT(*) AS n, COALESCE(SUM(i.size), 0) AS bytes FROM outbox o JOIN instances i ON i.id = o.instance_id GROUP BY o.status`)
-        .all() as { status: OutboxStatus; n: number; bytes: number }[]) {
-        counts[r.status] = r.n;
-        if (r.status === 'pending' || r.status === 'sending') bytesPending += r.bytes;
-      }
+      for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as { status: OutboxStatus; n: number }[]) counts[r.status] = r.n;
       const w = db
-        .prepare(`SELECT COUNT(DISTINCT i.study_uid) AS n FROM outbox o JOIN instances i ON i.id = o.instance_id WHERE o.status IN ('pending', 'sending')`)
-        .get() as { n: number };
-      return { counts, bytesPending, studiesWaiting: w.n };
+        .prepare(
+          `SELECT COALESCE(SUM(i.size), 0) AS bytes, COUNT(DISTINCT i.study_uid) AS studies
+           FROM outbox o JOIN instances i ON i.id = o.instance_id WHERE o.status IN ('pending', 'sending')`,
+        )
+        .get() as { bytes: number; studies: number };
+      return { counts, bytesPending: w.bytes, studiesWaiting: w.studies };
     },
 
     /** Earliest `available_at` among pending (and, when `withSent`, sent) rows, or null. */

@@ -69,7 +69,9 @@ export interface SyncTuning {
 }
 
 export const defaultTuning: SyncTuning = {
-  offlineBackoff: { baseMs: 2_000, capMs: 5 * 60_000 },
+  // Capped at 30 s: when the VPN is back the queue should move within half a minute, and one
+  // small QIDO probe every 30 s costs the PACS nothing.
+  offlineBackoff: { baseMs: 2_000, capMs: 30_000 },
   instanceBackoff: { baseMs: 10_000, capMs: 60 * 60_000 },
   verifyBackoff: { baseMs: 5_000, capMs: 10 * 60_000 },
   maxAttempts: 8,
@@ -156,6 +158,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let wake: (() => void) | null = null;
   let loopDone: Promise<void> | null = null;
   let stateTimer: NodeJS.Timeout | null = null;
+  let lastStateKey = '';
 
   liveRuns.add(owner);
 
@@ -442,18 +445,26 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   // ── events ─────────────────────────────────────────────────────────────────────────────────
 
+  /** Emits the status snapshot at most every stateThrottleMs, and only when it changed. */
   function emitStateSoon(immediately = false): void {
     if (!deps.events) return;
+    const emitNow = () => {
+      const snapshot = status();
+      const key = JSON.stringify(snapshot);
+      if (key === lastStateKey) return;
+      lastStateKey = key;
+      deps.events?.emit('sync.state', snapshot);
+    };
     if (immediately) {
       if (stateTimer) clearTimeout(stateTimer);
       stateTimer = null;
-      deps.events.emit('sync.state', status());
+      emitNow();
       return;
     }
     if (stateTimer) return;
     stateTimer = setTimeout(() => {
       stateTimer = null;
-      if (deps.events) deps.events.emit('sync.state', status());
+      emitNow();
     }, tuning.stateThrottleMs);
     stateTimer.unref();
   }
