@@ -67,7 +67,14 @@ export function createClinicServer(deps: ClinicServerDeps): ClinicServer {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     securityHeaders(res, { hsts: config.secureCookies });
-    const url = new URL(req.url ?? '/', 'http://server.invalid');
+    let url: URL;
+    try {
+      // Origin-form paths only: an absolute-form or protocol-relative target is not ours to parse.
+      if (!(req.url ?? '/').startsWith('/') || (req.url ?? '').startsWith('//')) throw new TypeError('bad target');
+      url = new URL(req.url ?? '/', 'http://server.invalid');
+    } catch {
+      return sendText(res, 400, 'Bad Request');
+    }
     const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
     const label = match.route?.label ?? (url.pathname.startsWith('/api/') ? '/api/*' : 'unmatched');
     const logFields: Record<string, string | number | boolean | null> = {};
@@ -95,7 +102,13 @@ export function createClinicServer(deps: ClinicServerDeps): ClinicServer {
     }
   }
 
-  const server = createServer({ requestTimeout: 120_000, headersTimeout: 20_000 }, (req, res) => void handle(req, res));
+  const server = createServer({ requestTimeout: 120_000, headersTimeout: 20_000 }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      logger.error('request handler crashed', { error: e instanceof Error ? e.name : 'unknown' });
+      if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
+      else res.destroy();
+    });
+  });
   // A malformed request line is answered without logging what it contained.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

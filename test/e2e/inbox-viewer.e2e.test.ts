@@ -82,11 +82,8 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 + 60, { steps: 6 });
     await page.mouse.up();
-    console.log('DBG after drag', before, await renderCount(page), await page.locator('[data-testid=overlay-wl]').textContent());
     await waitRendered(page, before);
-    console.log('DBG rendered');
     const dragged = await wl();
-    console.log('DBG wl', dragged);
     expect(dragged).not.toEqual({ w: 4096, l: 2048 });
     for (const p of [BODY, BACKGROUND]) expect(Math.abs((await sampleAt(p)) - grey(p.value, dragged.w, dragged.l)), `${p.value}`).toBeLessThan(6);
 
@@ -147,6 +144,29 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     expect(await sampleAt(MARKER)).toBeLessThan(10);
     await act('Home');
     expect(await sampleAt(MARKER)).toBeGreaterThan(bright);
+  });
+
+  it('draws the study the pointer rests on out of sight, and shows it on the click', async () => {
+    const { page } = ws;
+    const vp = page.locator('[data-testid=viewport]');
+    const preparedBefore = Number((await vp.getAttribute('data-prepared-count')) ?? 0);
+    await row(page, ha.studyInstanceUID).hover();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=viewport]')?.getAttribute('data-prepared-count')) > n, preparedBefore);
+    // Still showing the previous study until the click.
+    expect(await page.locator('[data-testid=overlay-top-left] .overlay-name').textContent()).toBe('NGUYỄN VĂN AN');
+    const n = await renderCount(page);
+    await page.mouse.down();
+    await page.mouse.up();
+    await waitRendered(page, n);
+    expect(await page.locator('[data-testid=overlay-top-left] .overlay-name').textContent()).toBe('LÊ VÂN HÀ');
+    expect(await sampleAt(MARKER)).toBeGreaterThan(245);
+    expect(Math.abs((await sampleAt(BODY)) - grey(BODY.value, 4096, 2048))).toBeLessThan(5);
+    // The swapped-in viewport takes the tools: a preset still maps the pixels.
+    const before = await renderCount(page);
+    await page.keyboard.press('4');
+    await waitRendered(page, before);
+    const bone = await wl();
+    expect(Math.abs((await sampleAt(BODY)) - grey(BODY.value, bone.w, bone.l))).toBeLessThan(6);
   });
 
   it('renders JPEG lossless, JPEG-LS and JPEG 2000 with the same pixels', async () => {
@@ -221,5 +241,18 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
 
     const audit = (await ws.call('audit.list', { action: 'images.review' })) as { items: { patientID: string; detail: Record<string, unknown> }[] };
     expect(audit.items.find((a) => a.detail.instanceId === rejected.instanceId)).toMatchObject({ patientID: 'BN7001', detail: { reason: '113001' } });
+  });
+
+  it('tears the viewer down when the inbox is left, and starts clean on return', async () => {
+    const { page } = ws;
+    await page.evaluate(`location.hash = '#/settings'`);
+    await page.locator('.inbox-page').waitFor({ state: 'detached' });
+    expect(await page.locator('canvas.cornerstone-canvas').count()).toBe(0);
+    await page.evaluate(`location.hash = '#/inbox'`);
+    await row(page, ha.studyInstanceUID).waitFor();
+    await openStudy(page, ha.studyInstanceUID);
+    // One canvas per viewport slot (the shown one and the one drawing ahead).
+    expect(await page.locator('canvas.cornerstone-canvas').count()).toBe(2);
+    expect(await sampleAt(MARKER)).toBeGreaterThan(245);
   });
 });

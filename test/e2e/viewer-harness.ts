@@ -109,7 +109,7 @@ export async function waitRendered(page: Page, after?: number): Promise<void> {
 export async function sampleCanvas(page: Page, x: number, y: number, half = 3): Promise<number> {
   return page.evaluate(
     `(() => {
-      const c = document.querySelector('[data-testid=viewport] canvas');
+      const c = document.querySelector('[data-testid=viewport] [data-active=true] canvas');
       const r = c.getBoundingClientRect();
       const sx = c.width / r.width, sy = c.height / r.height;
       const cx = Math.round(${x} * sx), cy = Math.round(${y} * sy), h = ${half};

@@ -225,4 +225,26 @@ describe.skipIf(!run)('export folder ingest', () => {
     const changed = h.events.filter((e) => e.name === 'studies.changed').flatMap((e) => (e.payload as { studyInstanceUIDs: string[] }).studyInstanceUIDs);
     expect(new Set(changed)).toEqual(new Set([study]));
   });
+
+  it('a retry that goes through resolves the item without counting the file twice', async () => {
+    // A parse that times out (an overloaded machine) quarantines a good file as PARSE_ERROR.
+    h = await startIngest({}, { deps: { parseTimeoutMs: 1 } });
+    const f = makeDx(h.exportDir);
+    const original = sha256(f.path);
+    await settle(h, 1);
+    expect(h.svc.summary()).toMatchObject({ received: 1, accepted: 0, quarantined: 1 });
+    const q = h.db.prepare('SELECT id, reason, file_path, sha256 FROM quarantine').get() as { id: string; reason: string; file_path: string; sha256: string };
+    expect(q.reason).toBe('PARSE_ERROR');
+    expect(q.sha256).toBe(original);
+    const dataDir = h.dataDir;
+    await h.close(false);
+
+    h = await startIngest({}, { dataDir });
+    const o = await h.svc.retryQuarantined(q.id);
+    expect(o.outcome).toBe('accepted');
+    expect(h.svc.summary()).toMatchObject({ received: 1, accepted: 1, duplicates: 0, quarantined: 0 });
+    expect(h.db.prepare('SELECT resolved_at FROM quarantine WHERE id = ?').pluck().get(q.id)).not.toBeNull();
+    expect(sha256(path.join(h.svc.paths.quarantine, q.file_path))).toBe(original);
+    expect(h.db.prepare('SELECT sha256 FROM instances WHERE sop_instance_uid = ?').pluck().get(f.sopInstanceUID)).toBe(original);
+  });
 });

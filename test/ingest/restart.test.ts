@@ -77,13 +77,19 @@ describe.skipIf(!run)('reconciliation on start', () => {
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-'));
     const orphan = makeDx(staging);
     fs.mkdirSync(path.join(paths.store, '2025/12/31'), { recursive: true });
-    fs.copyFileSync(orphan.path, path.join(paths.store, '2025/12/31/orphan.dcm'));
+    const orphanRel = '2025/12/31/77777777-7777-4777-8777-777777777777.dcm';
+    fs.copyFileSync(orphan.path, path.join(paths.store, orphanRel));
+    // Another capability's file in the store (visits keeps corrected copies there): not ingest's to touch.
+    fs.mkdirSync(path.join(paths.store, 'corrected'), { recursive: true });
+    const foreign = makeDx(path.join(paths.store, 'corrected'), { fileName: 'copy.dcm' });
 
     h = await startIngest({}, { dataDir });
     await waitFor(() => h!.svc.summary().accepted === 2, 'orphan ingested');
     await h.svc.idle();
     expect(count(h.db, 'SELECT COUNT(*) AS n FROM instances WHERE sop_instance_uid = ?', orphan.sopInstanceUID)).toBe(1);
-    expect(fs.existsSync(path.join(paths.store, '2025/12/31/orphan.dcm'))).toBe(false);
+    expect(fs.existsSync(path.join(paths.store, orphanRel))).toBe(false);
+    expect(fs.existsSync(foreign.path)).toBe(true);
+    expect(count(h.db, 'SELECT COUNT(*) AS n FROM instances WHERE sop_instance_uid = ?', foreign.sopInstanceUID)).toBe(0);
     expect(
       h.db.prepare('SELECT o.status, o.last_error_code FROM outbox o JOIN instances i ON i.id = o.instance_id WHERE i.sop_instance_uid = ?').get(first.sopInstanceUID),
     ).toEqual({ status: 'failed', last_error_code: 'MISSING_FILE' });

@@ -15,7 +15,7 @@ const creates: Record<string, string[]> = {
   foundation: ['operators', 'audit_log'],
   ingest: ['studies', 'series', 'instances', 'receipts', 'quarantine', 'outbox'],
   visits: ['visits', 'studies.visit_id'],
-  'visit-corrections': ['instances.send_path', 'instances.send_size', 'instances.desk_made', 'instances.replaced_by', 'studies.replaced_by'],
+  'visit-corrections': ['instances.send_path', 'instances.send_size', 'instances.desk_made', 'instances.replaced_by', 'studies.replaced_by', 'series.replaced_by'],
   'records-outbox': ['records_outbox'],
 };
 

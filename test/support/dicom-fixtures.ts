@@ -197,7 +197,7 @@ type Resolved = ReturnType<typeof defaultsFor>;
 
 function checkValue(name: string, v: string, charset: Resolved['charset']): void {
   if (/[\]\r\n\\]/.test(v)) throw new Error(`fixture ${name}: characters ] \\ and newlines cannot go through a dump2dcm template`);
-  if (charset === 'ISO_IR 100' && /[^\x00-\xff]/.test(v)) throw new Error(`fixture ${name}: "${v}" is not representable in ISO_IR 100 (Latin-1)`);
+  if (charset === 'ISO_IR 100' && [...v].some((c) => c.codePointAt(0)! > 0xff)) throw new Error(`fixture ${name}: "${v}" is not representable in ISO_IR 100 (Latin-1)`);
 }
 
 /** The dump2dcm template (PS3.3 A.26 DX Image IOD modules, the attributes a modality really sends). */

@@ -77,7 +77,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
     execFileSync(initBin, initArgs, { stdio: 'pipe', cwd: root });
   } catch (e) {
     rmSync(root, { recursive: true, force: true });
-    throw new Error(`initdb failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}`);
+    throw new Error(`initdb failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}`, { cause: e });
   }
 
   for (let attempt = 0; ; attempt++) {

@@ -67,6 +67,8 @@ describe.skipIf(!HAVE)('PACS credentials and TLS', () => {
     expect(st).toMatchObject({ online: false, connection: 'offline', pending: 6, failed: 0, studiesWaiting: 1 });
     expect(st.lastError).toMatchObject({ code: 'PACS_AUTH', vi: 'PACS từ chối tên đăng nhập hoặc mật khẩu', en: 'The PACS rejected the username or password' });
     expect(h.counts()).toEqual({ pending: 6 });
+    // Going offline is announced at once (not throttled) to the status bar.
+    expect(h.states.at(-1)).toMatchObject({ connection: 'offline', lastError: { code: 'PACS_AUTH' } });
     // The Settings page can test a password before saving it.
     await expect(h.sync.test({ password: 'đúng-mật-khẩu' })).resolves.toMatchObject({ ok: true });
 

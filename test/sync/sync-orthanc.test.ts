@@ -77,6 +77,9 @@ describe.skipIf(!HAVE_ORTHANC)('sync to a real Orthanc over DICOMweb', () => {
     const last = new Map(h.progress.map((p) => [p.studyInstanceUID, p]));
     expect(last.size).toBe(20);
     for (const p of last.values()) expect(p).toMatchObject({ sent: 10, total: 10, etaSeconds: 0 });
+    // The throttled state event catches up with the end state (waited for, not slept on).
+    for (let i = 0; i < 200 && h.states.at(-1)?.verified !== 200; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(h.states.at(-1)).toMatchObject({ verified: 200, pending: 0, online: true });
   });
 
   it('purges local files only after verification plus retention, and only for settled studies', async () => {
@@ -257,6 +260,31 @@ describe.skipIf(!HAVE_ORTHANC)('sync to a real Orthanc over DICOMweb', () => {
     expect(p.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
     expect(h.counts()).toEqual({ failed: 1 });
     expect(h.sync.list({ unresolvedOnly: true, limit: 5, offset: 0 }).items[0]!.lastError!.en).toContain('A700 out of resources');
+  });
+
+  it('a PACS that answers queries but refuses every upload (503) is not hammered: the waits keep growing', async () => {
+    const p = await proxy();
+    const offlineBackoff = { baseMs: 2_000, capMs: 600_000 };
+    const h = harness({ dicomwebUrl: p.url + '/dicom-web', concurrency: 4 }, { offlineBackoff, batchMaxCount: 1 });
+    seedFromPool(h.db, h.dataDir, pool.slice(0, 20), 'pending', h.clock.now());
+    p.setPlan(({ method }) => (method === 'POST' ? { kind: 'status', status: 503 } : { kind: 'pass' }));
+    const posts = () => p.requests.filter((r) => r.method === 'POST').length;
+
+    await h.sync.runOnce();
+    expect(posts()).toBeLessThanOrEqual(4);
+    for (let k = 1; k <= 6; k++) {
+      const st = h.sync.status();
+      expect(st).toMatchObject({ connection: 'offline', lastError: { code: 'PACS_SERVER_ERROR' } });
+      const wait = st.nextProbeAt! - h.clock.now();
+      // The probe (a QIDO) answers, the uploads fail again: still the k-th wait of one outage.
+      expect(wait).toBeGreaterThanOrEqual(Math.min(offlineBackoff.capMs, offlineBackoff.baseMs * 2 ** (k - 1)) / 2);
+      h.clock.set(st.nextProbeAt!);
+      const before = p.requests.length;
+      await h.sync.runOnce();
+      // One probe, then at most one upload per lane.
+      expect(p.requests.length - before).toBeLessThanOrEqual(1 + 4);
+    }
+    expect(h.counts()).toEqual({ pending: 20 });
   });
 
   it('pacs.test says plainly what is wrong', async () => {

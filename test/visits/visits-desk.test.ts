@@ -167,6 +167,34 @@ describe.skipIf(!dcmtkAvailable())('visits at the desk', () => {
     expect(readdirSync(join(t.dataDir, 'store', 'corrected')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
+  it('an image of a study that changed patient after sending follows it into the new study', async () => {
+    const a = await t.call('visits.create', { patientName: 'Lý Thị Tám', birthDate: '19800101', sex: 'F', procedure: 'X-quang ngực' });
+    const b = await t.call('visits.create', { patientName: 'Đỗ Văn Chín', birthDate: '19700101', sex: 'M', procedure: 'X-quang ngực' });
+    const first = makeDx(exportDir, { rows: 64, columns: 64, accessionNumber: 'MOD-10', patientName: 'LY THI TAM' });
+    await waitFor(() => instance(first.sopInstanceUID), 'the first image');
+    await t.call('visits.attach', { visitId: a.id, studyInstanceUIDs: [first.studyInstanceUID] });
+    // The sync sent it (what the outbox would say after a STOW-RS listed it).
+    t.desk.db.prepare(`UPDATE outbox SET status = 'sent' WHERE instance_id = ?`).run(instance(first.sopInstanceUID)!.id);
+    const moved = (await t.call('visits.attach', { visitId: b.id, studyInstanceUIDs: [first.studyInstanceUID] })).studies[0]!;
+    expect(moved.mode).toBe('corrected-after-send');
+    const newStudy = moved.resultStudyInstanceUID;
+    expect(newStudy).not.toBe(first.studyInstanceUID);
+
+    const late = makeDx(exportDir, { rows: 64, columns: 64, studyInstanceUID: first.studyInstanceUID, seriesInstanceUID: first.seriesInstanceUID, accessionNumber: 'MOD-10', patientName: 'LY THI TAM', instanceNumber: 2 });
+    const row = await waitFor(() => {
+      const r = instance(late.sopInstanceUID);
+      return r?.send_path && r.status === 'pending' ? r : undefined;
+    }, 'the late image to follow its study');
+    expect(row.study_uid).toBe(newStudy);
+    const dump = dcmdump(join(t.dataDir, 'store', row.send_path!));
+    expect(dumpValue(dump, '(0020,000d)')).toBe(newStudy);
+    expect(dumpValue(dump, '(0010,0010)')).toBe('Đỗ Văn Chín');
+    // Same series as the first image's correction.
+    const correctionSeries = t.desk.db.prepare('SELECT series_uid FROM instances WHERE id = (SELECT replaced_by FROM instances WHERE sop_instance_uid = ?)').pluck().get(first.sopInstanceUID);
+    expect(dumpValue(dump, '(0020,000e)')).toBe(correctionSeries);
+    expect(study(newStudy)?.released_at).not.toBeNull();
+  });
+
   it('an image with the visit\u2019s AccessionNumber attaches itself', async () => {
     const v = await t.call('visits.create', { patientName: 'Lê Văn Sỹ', birthDate: '19700101', sex: 'M', procedure: 'X-quang cột sống cổ' });
     const dx = makeDx(exportDir, { rows: 64, columns: 64, accessionNumber: v.accessionNumber, patientName: 'LE VAN SY', studyInstanceUID: newUid() });

@@ -8,13 +8,12 @@ export {
   planTopLevelEdit,
   applyTopLevelEdit,
   readTopLevelText,
-  fileCharsetTerms,
   type NewValue,
   type PlannedChange,
   type EditPlan,
   type ModificationReason,
   type OriginalAttributesRecord,
 } from './edit-p10';
-export { redecodeCp1252AsUtf8, decodeText, charsetTerms, UTF8_TERM } from './charset';
+export { redecodeCp1252AsUtf8, charsetTerms, UTF8_TERM } from './charset';
 export { checkNewValue } from './value-rules';
 export { newUid } from './new-uid';

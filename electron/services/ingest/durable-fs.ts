@@ -20,6 +20,16 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Flushes a file's data to disk (through a fresh handle: fsync applies to the file, not the handle). */
+export async function fsyncFile(file: string): Promise<void> {
+  const h = await fsp.open(file, 'r+');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
 export async function writeFileDurable(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const h = await fsp.open(tmp, 'w');
@@ -37,12 +47,7 @@ export async function writeFileDurable(file: string, data: string | Buffer): Pro
 export async function copyDurable(from: string, to: string): Promise<void> {
   const tmp = `${to}.${process.pid}.copying`;
   await fsp.copyFile(from, tmp);
-  const h = await fsp.open(tmp, 'r+');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
+  await fsyncFile(tmp);
   await fsp.rename(tmp, to);
   await fsyncDir(path.dirname(to));
 }

@@ -193,6 +193,8 @@ interface Container {
   kind: 'seq' | 'item';
   /** End offset for a defined length, null when closed by a delimiter. */
   end: number | null;
+  /** Element encoding inside: a UN of undefined length holds implicit-VR items (PS3.5 §6.2.2 note). */
+  explicitVR: boolean;
 }
 
 /** Walks the data set; throws a Rejection at the first framing problem. */
@@ -217,8 +219,9 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
     }
     return size;
   };
-  const pushSeq = (end: number | null) => {
-    stack.push({ kind: 'seq', end });
+  const explicitHere = (): boolean => stack[stack.length - 1]?.explicitVR ?? syntax.explicitVR;
+  const pushSeq = (end: number | null, explicitVR = explicitHere()) => {
+    stack.push({ kind: 'seq', end, explicitVR });
     depth++;
     if (depth > MAX_SEQUENCE_DEPTH) throw new Rejection('NESTING', `sequences nested deeper than ${MAX_SEQUENCE_DEPTH}`);
     if (depth > maxDepth) maxDepth = depth;
@@ -249,13 +252,13 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
       const len = u32(pos + 4);
       if (element === 0xe000) {
         if (!top || top.kind !== 'seq') throw new Rejection('PARSE_ERROR', `item outside a sequence at ${pos}`);
-        if (len === UNDEFINED) stack.push({ kind: 'item', end: null });
+        if (len === UNDEFINED) stack.push({ kind: 'item', end: null, explicitVR: top.explicitVR });
         else {
           if (pos + 8 + len > end) {
             if (pos + 8 + len > size) throw overrun(len, size, `item at ${pos}`, false, null);
             throw new Rejection('OVERSIZE_ELEMENT', `item at ${pos} is longer than its sequence`);
           }
-          stack.push({ kind: 'item', end: pos + 8 + len });
+          stack.push({ kind: 'item', end: pos + 8 + len, explicitVR: top.explicitVR });
         }
       } else if (element === 0xe00d) {
         if (!top || top.kind !== 'item' || top.end !== null) throw new Rejection('PARSE_ERROR', `unexpected item delimiter at ${pos}`);
@@ -272,7 +275,8 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
     let vr = '';
     let len: number;
     let hdr: number;
-    if (syntax.explicitVR) {
+    const explicit = explicitHere();
+    if (explicit) {
       vr = src.read(pos + 4, 2).toString('latin1');
       if (!/^[A-Z]{2}$/.test(vr)) throw new Rejection('PARSE_ERROR', `invalid VR at ${pos}`);
       if (LONG_VRS.has(vr)) {
@@ -295,14 +299,14 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
     const isPixel = group === 0x7fe0 && element === 0x0010 && stack.length === 0;
 
     if (len === UNDEFINED) {
-      if (isPixel && syntax.explicitVR && (vr === 'OB' || vr === 'OW')) {
+      if (isPixel && explicit && (vr === 'OB' || vr === 'OW')) {
         const enc = encapsulated(src, pos, valueStart, u16, u32);
         pixelData = enc.info;
         pos = enc.end;
         continue;
       }
-      if (!syntax.explicitVR || vr === 'SQ' || vr === 'UN') {
-        pushSeq(null);
+      if (!explicit || vr === 'SQ' || vr === 'UN') {
+        pushSeq(null, explicit && vr !== 'UN');
         pos = valueStart;
         continue;
       }
@@ -317,8 +321,8 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
     }
     // Nested data: explicit SQ, or (implicit VR) a value that starts with an item tag.
     const nested =
-      (syntax.explicitVR && vr === 'SQ') ||
-      (!syntax.explicitVR && len >= 8 && !isPixel && u16(valueStart) === 0xfffe && u16(valueStart + 2) === 0xe000);
+      (explicit && vr === 'SQ') ||
+      (!explicit && len >= 8 && !isPixel && u16(valueStart) === 0xfffe && u16(valueStart + 2) === 0xe000);
     if (nested) {
       if (len > 0) pushSeq(valueEnd);
       pos = valueStart;

@@ -106,8 +106,14 @@ function num(v: unknown): number {
   return typeof x === 'number' && Number.isFinite(x) ? x : 0;
 }
 
-// Control characters other than ESC (ISO 2022) are not allowed in LO/PN/SH values (PS3.5 §6.2).
-const CONTROL = /[\x00-\x1a\x1c-\x1f\x7f]/;
+/** Control characters other than ESC (ISO 2022) are not allowed in LO/PN/SH values (PS3.5 §6.2). */
+function hasControl(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x1b) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * Parses the header bytes (everything before PixelData) and applies the semantic checks.
@@ -144,7 +150,7 @@ export function readHeader(headerBytes: Buffer, framing: Framing): InstanceHeade
     ['PatientName', patientName],
     ['AccessionNumber', accessionNumber],
   ] as const) {
-    if (CONTROL.test(value)) throw new Rejection('PARSE_ERROR', `${label} contains control characters`);
+    if (hasControl(value)) throw new Rejection('PARSE_ERROR', `${label} contains control characters`);
   }
 
   return {

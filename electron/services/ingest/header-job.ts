@@ -1,6 +1,6 @@
 /**
  * One file's heavy work, as the header worker runs it: framing pre-check, header parse and
- * semantic checks, then a copy into the store's incoming folder while hashing (SHA-256), fsync.
+ * semantic checks, then a copy into the store's incoming folder while hashing (SHA-256).
  * A rejected file is only hashed (its bytes stay where they are until the pipeline moves them).
  *
  * The file is opened once; the walk, the parse and the copy all read that descriptor, and its
@@ -16,7 +16,11 @@ import { Rejection, type ReasonCode } from './reasons';
 
 export interface HeaderJob {
   readonly file: string;
-  /** Where to copy an accepted file (created exclusively; fsynced before the answer). */
+  /**
+   * Where to copy an accepted file (created exclusively). Not fsynced here: the pipeline fsyncs
+   * it on the main thread's I/O pool before the rename, so this worker can start hashing the next
+   * file while the disk flushes this one.
+   */
   readonly copyTo: string;
 }
 
@@ -48,7 +52,6 @@ function copyAndHash(fd: number, size: number, to: string | null): string {
       }
       pos += n;
     }
-    if (out !== null) fs.fsyncSync(out);
   } finally {
     if (out !== null) fs.closeSync(out);
   }

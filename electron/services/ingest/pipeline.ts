@@ -4,7 +4,7 @@
  *   source ─▶ already handled? ─yes─▶ finish the source (move/delete), no new receipt
  *      │ no
  *      ▼
- *   worker: framing pre-check ─▶ header parse ─▶ semantic checks ─▶ copy to .incoming (+SHA-256, fsync)
+ *   worker: framing pre-check ─▶ header parse ─▶ semantic checks ─▶ copy to .incoming (+SHA-256) ─▶ fsync
  *      │ rejected                                                      │ accepted
  *      ▼                                                               ▼
  *   quarantine: sidecar (fsync) ─▶ move file ─▶ row + receipt    same SOP held? ─same bytes─▶ duplicate receipt
@@ -33,7 +33,7 @@ import {
   type IngestSource,
   type SourceKey,
 } from '../store/ingest-records';
-import { fsyncDir, moveDurable, safeFileName, sha256File, writeFileDurable } from './durable-fs';
+import { fsyncDir, fsyncFile, moveDurable, safeFileName, sha256File, writeFileDurable } from './durable-fs';
 import type { HeaderPool } from './header-pool';
 import type { IngestPaths } from './ingest-paths';
 import { reasonMessages, type ReasonCode } from './reasons';
@@ -264,6 +264,7 @@ export function createPipeline(deps: PipelineDeps) {
     const rel = `${dayPath(receivedAt)}/${uuid}.dcm`;
     const abs = path.join(paths.store, rel);
     const journal = path.join(paths.incoming, `${uuid}.json`);
+    await fsyncFile(part);
     await fsp.writeFile(journal, JSON.stringify({ rel, sourcePath: key?.path ?? null }));
     await fsp.mkdir(path.dirname(abs), { recursive: true });
     await fsp.rename(part, abs);

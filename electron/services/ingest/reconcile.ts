@@ -7,8 +7,9 @@
  * - store/.incoming `<uuid>.json` journal: rename into the store happened, commit maybe not.
  *   Row exists → committed, drop the journal. No row → delete the stored copy and the journal;
  *   the source is still in the export folder (it leaves only after a commit) and is redone.
- * - store files no row names and no journal covers (a database restored from an older copy):
- *   returned as `orphans`, to be ingested again from the store.
+ * - ingest's own store files (`yyyy/mm/dd/<uuid>.dcm`) that no row names and no journal covers
+ *   (a database restored from an older copy): returned as `orphans`, to be ingested again.
+ *   Files other capabilities keep in the store (e.g. visits' `corrected/` copies) are theirs.
  * - rows whose file is missing (not yet sent): outbox 'failed' with MISSING_FILE, for the operator.
  * - quarantine `<id>.dcm` + sidecar without a row: the move happened, the commit did not. If the
  *   source still exists unchanged the move was a cross-device copy → drop the copy (the source is
@@ -28,6 +29,9 @@ import { recordQuarantine } from '../store/ingest-records';
 import type { IngestPaths } from './ingest-paths';
 import type { QuarantineSidecar } from './pipeline';
 import { isReasonCode, reasonMessages } from './reasons';
+
+/** The names the pipeline gives accepted files (pipeline.ts): nothing else in the store is ingest's. */
+const INGEST_NAME = /^\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.dcm$/;
 
 export interface ReconcileReport {
   incomingRemoved: number;
@@ -88,7 +92,7 @@ export async function reconcile(db: Db, paths: IngestPaths, logger: Logger): Pro
   for (const name of await list(paths.incoming)) {
     const p = path.join(paths.incoming, name);
     if (name.endsWith('.json')) {
-      let rel: string | null = null;
+      let rel: string | null;
       try {
         rel = (JSON.parse(await fsp.readFile(p, 'utf8')) as { rel?: string }).rel ?? null;
       } catch {
@@ -106,10 +110,12 @@ export async function reconcile(db: Db, paths: IngestPaths, logger: Logger): Pro
     }
   }
 
-  // 2. Store files without rows.
-  const known = new Set((db.prepare('SELECT file_path FROM instances').pluck().all() as string[]).map((r) => path.join(paths.store, r)));
+  // 2. Ingest's own store files without rows.
+  const referenced = db.prepare('SELECT file_path FROM instances UNION SELECT send_path FROM instances WHERE send_path IS NOT NULL').pluck().all() as string[];
+  const known = new Set(referenced.map((r) => path.join(paths.store, r)));
   for (const f of await walkFiles(paths.store, paths.incoming)) {
-    if (!known.has(f)) report.orphans.push(f);
+    const rel = path.relative(paths.store, f).split(path.sep).join('/');
+    if (INGEST_NAME.test(rel) && !known.has(f)) report.orphans.push(f);
   }
 
   // 3. Rows without files (only those the PACS does not hold yet).

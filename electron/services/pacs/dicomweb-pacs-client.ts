@@ -186,7 +186,9 @@ export class DicomwebPacsClient implements PacsClient {
           else chunks.push(c);
         });
         res.on('error', (e) => finish(e));
-        res.on('aborted', () => finish(new Error('response aborted')));
+        res.on('close', () => {
+          if (!res.complete) finish(new Error('response cut short'));
+        });
         res.on('end', () =>
           finish(null, {
             status: res.statusCode ?? 0,

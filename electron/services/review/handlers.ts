@@ -21,6 +21,8 @@ export function createReviewHandlers({ review, events }: ReviewHandlerDeps): Han
         detail: { instanceId: out.instanceId, decision: input.decision, reason: input.reason ?? null, previous: out.previous },
       });
       events.emit('images.reviewed', { studyInstanceUID: out.studyInstanceUID, instanceId: out.instanceId, decision: input.decision });
+      // A decision can change what the study may send, hence its state: every list refetches it.
+      events.emit('studies.changed', { studyInstanceUIDs: [out.studyInstanceUID] });
       return out.images;
     },
     'images.list': ({ studyInstanceUIDs }) => ({ items: review.studyImages(studyInstanceUIDs) }),

@@ -38,7 +38,7 @@ describe('images.review', () => {
     const a = storeInstance(t.desk.db, t.dataDir, { patientID: 'BN-77' });
     const b = storeInstance(t.desk.db, t.dataDir, { studyInstanceUID: a.studyInstanceUID, seriesInstanceUID: a.seriesInstanceUID, patientID: 'BN-77' });
     const seen: unknown[] = [];
-    t.desk.events.subscribe((name, payload) => name === 'images.reviewed' && seen.push(payload));
+    t.desk.events.subscribe((name, payload) => (name === 'images.reviewed' || name === 'studies.changed') && seen.push({ name, payload }));
 
     const out = await t.call('images.review', { sopInstanceUID: a.sopInstanceUID, decision: 'rejected', reason: '113037' });
     expect(out).toMatchObject({ studyInstanceUID: a.studyInstanceUID, accepted: 0, rejected: 1, unreviewed: 1, requireQa: false, qaComplete: true });
@@ -46,7 +46,10 @@ describe('images.review', () => {
     const item = images.find((i) => i.instanceId === a.instanceId)!;
     expect(item).toMatchObject({ decision: 'rejected', reason: '113037', reviewedBy: t.admin.operatorId, reviewedAt: t.clock.now() });
     expect(images.find((i) => i.instanceId === b.instanceId)).toMatchObject({ decision: null, reason: null });
-    expect(seen).toEqual([{ studyInstanceUID: a.studyInstanceUID, instanceId: a.instanceId, decision: 'rejected' }]);
+    expect(seen).toEqual([
+      { name: 'images.reviewed', payload: { studyInstanceUID: a.studyInstanceUID, instanceId: a.instanceId, decision: 'rejected' } },
+      { name: 'studies.changed', payload: { studyInstanceUIDs: [a.studyInstanceUID] } },
+    ]);
 
     const audit = await t.call('audit.list', { action: 'images.review' });
     expect(audit.items[0]).toMatchObject({

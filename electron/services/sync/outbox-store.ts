@@ -74,9 +74,11 @@ export type OutboxStore = ReturnType<typeof createOutboxStore>;
 export function createOutboxStore(db: Db) {
   const claimCandidates = db.prepare(`
     SELECT o.instance_id AS instanceId, i.sop_instance_uid AS sopInstanceUID, i.study_uid AS studyInstanceUID,
-           i.file_path AS filePath, i.send_path AS sendPath, i.size AS size, o.attempts AS attempts
+           i.file_path AS filePath, i.send_path AS sendPath, COALESCE(i.send_size, i.size) AS size, o.attempts AS attempts
     FROM outbox o JOIN instances i ON i.id = o.instance_id
     WHERE o.status = 'pending' AND o.available_at <= ?
+      -- An image the technician rejected is never sent (migration 015 also refuses its lease).
+      AND i.qa_decision IS NOT 'rejected'
     ORDER BY o.available_at, o.instance_id
     LIMIT ?`);
   const lease = db.prepare(`UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ? WHERE instance_id = ? AND status = 'pending'`);
@@ -282,7 +284,7 @@ export function createOutboxStore(db: Db) {
       for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as { status: OutboxStatus; n: number }[]) counts[r.status] = r.n;
       const w = db
         .prepare(
-          `SELECT COALESCE(SUM(i.size), 0) AS bytes, COUNT(DISTINCT i.study_uid) AS studies
+          `SELECT COALESCE(SUM(COALESCE(i.send_size, i.size)), 0) AS bytes, COUNT(DISTINCT i.study_uid) AS studies
            FROM outbox o JOIN instances i ON i.id = o.instance_id WHERE o.status IN ('pending', 'sending')`,
         )
         .get() as { bytes: number; studies: number };
@@ -326,7 +328,7 @@ export function createOutboxStore(db: Db) {
         releasedAt: number | null;
       }[];
       const perStatus = db.prepare(
-        `SELECT o.status AS status, COUNT(*) AS n, COALESCE(SUM(i.size), 0) AS bytes, MIN(CASE WHEN o.status = 'pending' THEN o.available_at END) AS next
+        `SELECT o.status AS status, COUNT(*) AS n, COALESCE(SUM(COALESCE(i.send_size, i.size)), 0) AS bytes, MIN(CASE WHEN o.status = 'pending' THEN o.available_at END) AS next
          FROM outbox o JOIN instances i ON i.id = o.instance_id WHERE i.study_uid = ? GROUP BY o.status`,
       );
       const lastError = db.prepare(

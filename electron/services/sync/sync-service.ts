@@ -150,6 +150,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const settledChecks = new Set<(studyUID: string) => boolean>();
 
   let conn: Connection = { state: 'unknown' };
+  /**
+   * Request-level failures since a request last did real work (stored or verified something). A
+   * probe that answers does not reset it: a PACS that answers QIDO but refuses every upload must
+   * see the waits grow, not one burst of uploads every base period.
+   */
+  let streak = 0;
   let client: { key: string; client: PacsClient } | null = null;
   let disk: { checkedAt: number; freeBytes: number | null } = { checkedAt: Number.NEGATIVE_INFINITY, freeBytes: null };
   let running = false;
@@ -176,6 +182,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       client?.client.close();
       client = { key, client: createClient(s.pacs) };
       // New address or credentials: whatever we knew about the old ones no longer holds.
+      streak = 0;
       setConnection({ state: 'unknown' });
     }
     return client.client;
@@ -190,7 +197,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
   }
 
-  function markOnline(): void {
+  /** The PACS answered; `didWork` when the answer stored or verified something. */
+  function markOnline(didWork: boolean): void {
+    if (didWork) streak = 0;
     if (conn.state !== 'online') setConnection({ state: 'online' });
   }
 
@@ -201,7 +210,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       conn = { ...conn, error };
       return;
     }
-    setConnection({ state: 'offline', error, failedProbes: 0, nextProbeAt: clock.now() + backoffDelay(tuning.offlineBackoff, 0) });
+    streak++;
+    setConnection({ state: 'offline', error, failedProbes: 0, nextProbeAt: clock.now() + backoffDelay(tuning.offlineBackoff, streak - 1) });
   }
 
   async function probe(c: PacsClient): Promise<boolean> {
@@ -209,13 +219,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const failedProbes = conn.failedProbes;
     try {
       await c.probe();
-      markOnline();
+      markOnline(false);
       return true;
     } catch (e) {
       if (!(e instanceof PacsRequestError)) throw e;
-      const n = failedProbes + 1;
-      conn = { state: 'offline', error: { code: e.code, params: e.params }, failedProbes: n, nextProbeAt: clock.now() + backoffDelay(tuning.offlineBackoff, n) };
-      logger.info('pacs probe failed', { code: e.code, failedProbes: n });
+      streak++;
+      conn = { state: 'offline', error: { code: e.code, params: e.params }, failedProbes: failedProbes + 1, nextProbeAt: clock.now() + backoffDelay(tuning.offlineBackoff, streak - 1) };
+      logger.info('pacs probe failed', { code: e.code, failedProbes: failedProbes + 1 });
       emitStateSoon();
       return false;
     }
@@ -272,8 +282,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         outbox.release(owner, ids);
         throw e;
       }
-      markOnline();
       const outcomes = rows.map((r) => result.outcomes.get(r.sopInstanceUID));
+      markOnline(outcomes.some((o) => o?.kind === 'stored'));
       // "400" with nothing listed for a batch: the PACS refused something without saying what.
       // Each instance goes alone, so one bad instance cannot fail its neighbours.
       if (rows.length > 1 && outcomes.every((o) => o?.kind === 'failed' && !o.listed && !o.retryable)) {
@@ -329,7 +339,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         markOffline(e);
         return;
       }
-      markOnline();
+      markOnline(true);
       const now = clock.now();
       const rows = outbox.sentRowsOfStudy(study);
       outbox.markVerified(rows.filter((r) => held.has(r.sopInstanceUID)).map((r) => r.instanceId), now);

@@ -131,6 +131,41 @@ function basisOf(r: InstanceRow): string {
   return REACHED_PACS.has(r.status) ? (r.send_path ?? r.file_path) : r.file_path;
 }
 
+/**
+ * Images that arrived into a study after it was replaced (its images changed patient after
+ * reaching the PACS) join the replacement, each in the series its own series went to. Returns
+ * how many moved. Their copies are then written like any other image not yet sent.
+ */
+function moveLateImages(db: Db, fromStudy: string, toStudy: string): number {
+  const late = activeInstances(db, fromStudy).filter((r) => !REACHED_PACS.has(r.status));
+  db.transaction(() => {
+    for (const r of late) {
+      let series = db.prepare('SELECT replaced_by FROM series WHERE series_uid = ?').pluck().get(r.series_uid) as string | null;
+      if (!series) {
+        series = newUid();
+        db.prepare(
+          `INSERT INTO series (series_uid, study_uid, modality, series_number, series_description, body_part_examined)
+           SELECT ?, ?, modality, series_number, series_description, body_part_examined FROM series WHERE series_uid = ?`,
+        ).run(series, toStudy, r.series_uid);
+        db.prepare('UPDATE series SET replaced_by = ? WHERE series_uid = ?').run(series, r.series_uid);
+      }
+      db.prepare('UPDATE instances SET study_uid = ?, series_uid = ? WHERE id = ?').run(toStudy, series, r.id);
+    }
+  })();
+  return late.length;
+}
+
+/** The study a replaced study's images live in now (following replacements), or null if it was not replaced. */
+export function replacementOf(db: Db, studyUid: string): string | null {
+  let uid = studyUid;
+  for (let hops = 0; hops < 16; hops++) {
+    const next = db.prepare('SELECT replaced_by FROM studies WHERE study_uid = ?').pluck().get(uid) as string | null | undefined;
+    if (!next) return uid === studyUid ? null : uid;
+    uid = next;
+  }
+  return null;
+}
+
 /** Another run changed the study between our read and our commit; the caller starts over. */
 class StudyChanged extends Error {}
 
@@ -201,7 +236,8 @@ async function prepare(c: CorrectionContext, studyUid: string, rows: readonly In
     const bytes = await readStored(c.storeDir, row.file_path);
     const structure = readP10Structure(bytes);
     const series = seriesAfter(row.series_uid);
-    const out = applyTopLevelEdit(planTopLevelEdit(bytes, valuesFor(visit, structure, uidValues(newStudy ? studyUidAfter : null, newStudy ? series : null, null))), record(reason));
+    // The row's study and series (moved by an earlier correction, or now) are what its copy says.
+    const out = applyTopLevelEdit(planTopLevelEdit(bytes, valuesFor(visit, structure, uidValues(newStudy ? studyUidAfter : row.study_uid, series, null))), record(reason));
     copies.push({ row, series, file: out ? await write(out) : null });
   }
   let note: Prepared['note'] = null;
@@ -273,7 +309,10 @@ function commit(c: CorrectionContext, study: StudyRow, rows: readonly InstanceRo
         `INSERT INTO series (series_uid, study_uid, modality, series_number, series_description, body_part_examined)
          SELECT ?, ?, modality, series_number, series_description, body_part_examined FROM series WHERE series_uid = ?`,
       );
-      for (const [from, to] of p.newSeries) copySeries.run(to, target, from);
+      for (const [from, to] of p.newSeries) {
+        copySeries.run(to, target, from);
+        db.prepare('UPDATE series SET replaced_by = ? WHERE series_uid = ?').run(to, from);
+      }
       // The old study keeps the rejected instances and the note; it was released (it was sent).
       db.prepare('UPDATE studies SET replaced_by = ?, released_at = COALESCE(?, ?) WHERE study_uid = ?').run(target, study.released_at, now, oldUid);
     } else {
@@ -332,23 +371,25 @@ function commit(c: CorrectionContext, study: StudyRow, rows: readonly InstanceRo
  * comment). `reason` is what the copies made from originals record (PS3.3 C.12.1.1.9.2);
  * post-send corrections always record CORRECT.
  */
-export async function applyVisit(c: CorrectionContext, studyUid: string, visit: VisitRow, reason: ModificationReason): Promise<StudyOutcome> {
+export async function applyVisit(c: CorrectionContext, studyUid: string, visit: VisitRow, reason: ModificationReason, lateFrom?: string): Promise<StudyOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await applyOnce(c, studyUid, visit, reason);
+      return await applyOnce(c, studyUid, visit, reason, lateFrom);
     } catch (e) {
       if (!(e instanceof StudyChanged) || attempt >= 4) throw e instanceof StudyChanged ? new DeskError('VISIT_SEND_IN_PROGRESS') : e;
     }
   }
 }
 
-async function applyOnce(c: CorrectionContext, studyUid: string, visit: VisitRow, reason: ModificationReason): Promise<StudyOutcome> {
+async function applyOnce(c: CorrectionContext, studyUid: string, visit: VisitRow, reason: ModificationReason, lateFrom: string | undefined): Promise<StudyOutcome> {
   const { db } = c;
   const study = loadStudy(db, studyUid);
   const previous = previousIdentity(db, study);
-  const rows = activeInstances(db, studyUid);
-  if (rows.some((r) => r.status === 'sending')) throw new DeskError('VISIT_SEND_IN_PROGRESS');
+  if (activeInstances(db, studyUid).some((r) => r.status === 'sending')) throw new DeskError('VISIT_SEND_IN_PROGRESS');
   const release = c.sendPolicy() === 'on-attach' || study.released_at !== null;
+  // No await between moving late images in and holding the study: the sync never sees them released.
+  const moved = lateFrom ? moveLateImages(db, lateFrom, studyUid) : 0;
+  const rows = activeInstances(db, studyUid);
   const held = hold(db, studyUid, rows);
   const written: string[] = [];
   let p: Prepared;
@@ -357,7 +398,8 @@ async function applyOnce(c: CorrectionContext, studyUid: string, visit: VisitRow
     commit(c, study, rows, visit, p, release);
   } catch (e) {
     for (const f of written) await removeStored(c.storeDir, f);
-    unhold(db, studyUid, held, study.released_at);
+    // Images moved in without their copy must not go as they are: the study stays unreleased.
+    unhold(db, studyUid, held, moved > 0 ? null : study.released_at);
     throw e;
   }
   // Copies replaced by new ones were never sent: nothing points at them any more.

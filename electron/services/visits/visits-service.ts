@@ -22,7 +22,7 @@ import { nextVisitNumber, temporaryPatientID, walkInAccessionNumber } from './vi
 import { ACTIVE_INSTANCE, getVisitRow, listVisits, searchTextOf, summarize, visitDetail, type ListFilter, type VisitRow } from './visit-store';
 import { createDimseWorklistScu, type WorklistScu } from './worklist-scu';
 import { entriesOf, worklistQuery, type WorklistEntry } from './worklist-entry';
-import { applyVisit, detachStudy, loadStudy, previewVisit, type CorrectionContext, type PreviousIdentity, type StudyOutcome, type StudyPreview } from './study-correction';
+import { applyVisit, detachStudy, loadStudy, previewVisit, replacementOf, type CorrectionContext, type PreviousIdentity, type StudyOutcome, type StudyPreview } from './study-correction';
 import { automaticVisit, studyKeys, suggestVisits, type SuggestionReason } from './matching';
 import { createKeyedLock } from './keyed-lock';
 
@@ -180,10 +180,35 @@ export function createVisits(deps: VisitsDeps): VisitsService {
     return { created, updated };
   }
 
+  /** A late image of a study that moved after sending: it follows into the replacement study. */
+  async function matchLate(uid: string, current: string): Promise<MatchOutcome> {
+    const waiting = db
+      .prepare(`SELECT 1 FROM instances i JOIN outbox o ON o.instance_id = i.id WHERE i.study_uid = ? AND o.status = 'held' AND ${ACTIVE_INSTANCE} LIMIT 1`)
+      .get(uid);
+    const target = loadStudy(db, current);
+    const visit = target.visit_id ? getVisitRow(db, target.visit_id) : undefined;
+    if (!waiting || !visit) return target.visit_id ? { state: 'up-to-date', visitId: target.visit_id } : { state: 'needs-visit' };
+    const outcome = await applyVisit(correction, current, visit, 'COERCE', uid);
+    deps.audit.append({
+      operatorId: null,
+      action: 'visits.attach',
+      outcome: 'ok',
+      patientID: visit.patient_id,
+      studyInstanceUID: current,
+      detail: { automatic: true, lateImagesOf: uid, visitId: visit.id, visitNumber: visit.visit_number, ...auditDetail(outcome, visit) },
+    });
+    released([outcome]);
+    changed([visit.id]);
+    return { state: 'attached', visitId: visit.id, automatic: true, outcome };
+  }
+
   async function matchUnlocked(uid: string): Promise<MatchOutcome> {
     const keys = studyKeys(db, uid);
-    const study = keys ? loadStudyOrNull(uid) : null;
-    if (!keys || !study) return { state: 'unknown-study' };
+    if (!keys) return { state: 'unknown-study' };
+    const current = replacementOf(db, uid);
+    if (current) return lock.run([current], () => matchLate(uid, current));
+    const study = loadStudyOrNull(uid);
+    if (!study) return { state: 'unknown-study' };
     let visit: VisitRow | null;
     if (study.visit_id) {
       visit = getVisitRow(db, study.visit_id) ?? null;
@@ -240,13 +265,14 @@ export function createVisits(deps: VisitsDeps): VisitsService {
 
   /**
    * Attached studies with an image still held: one that arrived while its study was being sent,
-   * or whose copy failed before. matchStudy brings each to its visit and releases it.
+   * one that arrived after its study moved to another patient, or one whose copy failed before.
+   * matchStudy brings each to its visit and releases it.
    */
   async function finishAttached(): Promise<void> {
     const uids = db
       .prepare(
         `SELECT DISTINCT s.study_uid FROM studies s JOIN instances i ON i.study_uid = s.study_uid JOIN outbox o ON o.instance_id = i.id
-          WHERE s.visit_id IS NOT NULL AND s.replaced_by IS NULL AND o.status = 'held' AND ${ACTIVE_INSTANCE}`,
+          WHERE s.visit_id IS NOT NULL AND o.status = 'held' AND ${ACTIVE_INSTANCE}`,
       )
       .pluck()
       .all() as string[];

@@ -3,35 +3,22 @@
  * to trust that images are leaving), who is working, the language, the app version.
  */
 import { useTranslation } from 'react-i18next';
-import { currentLanguage } from '../i18n/i18n';
-import { formatBytes, formatCount } from '../lib/format';
-import { useDeskQuery, useOptionalDeskQuery } from '../lib/query';
+import { SyncStatusStrip } from '../features/sync/sync-status-strip';
+import { useDeskQuery } from '../lib/query';
 import { LanguageSwitch } from './language-switch';
-import { pacsState, type PacsState } from './pacs-state';
 import { useSession } from './session';
 import { useSaveSettings } from './use-save-settings';
 
-const SYNC_POLL_MS = 5000;
-
 export function StatusBar() {
-  const { t, i18n } = useTranslation();
-  const lang = currentLanguage(i18n);
+  const { t } = useTranslation();
   const { operator, signOut } = useSession();
-  const settings = useDeskQuery('settings.get', {});
   const info = useDeskQuery('app.info', {}, { staleTime: Infinity });
-  const syncStatus = useOptionalDeskQuery('sync.status', {}, {
-    // Stop asking once the core said it has no such method.
-    refetchInterval: (query) => (query.state.data === null ? false : SYNC_POLL_MS),
-  });
   const saveLanguage = useSaveSettings();
-
-  // A failed status call means "cannot tell", the same as a build without sync.
-  const state = pacsState(settings.data?.pacs.dicomwebUrl, syncStatus.isError ? null : syncStatus.data);
 
   return (
     <footer className="status-bar" aria-label={t('status.label')}>
-      <PacsIndicator state={state} />
-      <Outbox state={state} lang={lang} />
+      {/* "PACS mất kết nối — N ca đang chờ gửi", typed `sync.status` kept live by `sync.state`. */}
+      <SyncStatusStrip />
       <span className="status-spacer" />
       <span className="status-operator">
         {t('status.operator')}: <strong>{operator.name}</strong> ({t(`role.${operator.role}`)})
@@ -42,28 +29,5 @@ export function StatusBar() {
       <LanguageSwitch onChosen={(language) => saveLanguage.mutate({ ui: { language } })} />
       {info.data && <span className="status-version">v{info.data.version}</span>}
     </footer>
-  );
-}
-
-function PacsIndicator({ state }: { state: PacsState }) {
-  const { t } = useTranslation();
-  const tone = state.kind === 'online' ? 'ok' : state.kind === 'offline' ? 'bad' : state.kind === 'loading' ? 'idle' : 'warn';
-  return (
-    <span className={`pill pill-${tone}`} role="status" aria-live="polite">
-      {t(`pacs.${state.kind}`)}
-    </span>
-  );
-}
-
-function Outbox({ state, lang }: { state: PacsState; lang: 'vi' | 'en' }) {
-  const { t } = useTranslation();
-  const sync = 'sync' in state ? state.sync : null;
-  if (!sync) return <span className="status-outbox">{t('outbox.unknown')}</span>;
-  return (
-    <span className="status-outbox">
-      {t('outbox.waiting', { n: formatCount(sync.waiting, lang) })}
-      {sync.bytesPending > 0 && ` (${formatBytes(sync.bytesPending, lang)})`}
-      {sync.failed > 0 && <span className="pill pill-bad">{t('outbox.failed', { n: formatCount(sync.failed, lang) })}</span>}
-    </span>
   );
 }

@@ -34,6 +34,7 @@ export function lockDataDir(dir: string): DataDirLock {
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
         throw new Error(
           `the data folder ${dir} is in use by process ${pid} (PGlite allows one process): stop it first, or use DATABASE_URL (PostgreSQL)`,
+          { cause: e },
         );
       }
       rmSync(file, { force: true }); // stale: its owner is gone

@@ -69,18 +69,28 @@ interface SlipRow {
   issued_at: number;
   expires_at: number;
   require_birth_year: boolean;
-  revoked: boolean;
   locked_until: number | null;
 }
 
-/** One query answers "is this token valid, and what does it show" — the same work whatever the answer. */
-const SLIP_BY_HASH = `
-  SELECT s.token_hash, s.clinic_name, s.patient_name, s.birth_year, s.exams, s.study_uids, s.issued_at, s.expires_at,
-         s.require_birth_year, (r.token_hash IS NOT NULL) AS revoked, a.locked_until
-    FROM (SELECT $1::text AS h) q
-    LEFT JOIN slips s ON s.token_hash = q.h
-    LEFT JOIN token_revocations r ON r.token_hash = q.h
-    LEFT JOIN token_attempts a ON a.token_hash = q.h`;
+/**
+ * A slip's columns when its token is live ($2 = now), every column NULL otherwise. The three
+ * index probes (slip, revocation, attempts) run whatever the token, and an unknown, an expired
+ * and a revoked token come back as the very same all-NULL row — same work, same answer.
+ */
+const LIVE = `(s.token_hash IS NOT NULL AND r.token_hash IS NULL AND s.expires_at > $2)`;
+const LIVE_COLUMNS = [
+  ...['token_hash', 'clinic_name', 'patient_name', 'birth_year', 'exams', 'study_uids', 'issued_at', 'expires_at', 'require_birth_year'].map(
+    (c) => `CASE WHEN ${LIVE} THEN s.${c} END AS ${c}`,
+  ),
+  `CASE WHEN ${LIVE} THEN a.locked_until END AS locked_until`,
+].join(', ');
+const JOINS = (hash: string) => `
+  LEFT JOIN slips s ON s.token_hash = ${hash}
+  LEFT JOIN token_revocations r ON r.token_hash = ${hash}
+  LEFT JOIN token_attempts a ON a.token_hash = ${hash}`;
+
+const SLIP_BY_HASH = `SELECT ${LIVE_COLUMNS} FROM (SELECT $1::text AS h) q ${JOINS('q.h')}`;
+const SESSION_SLIP = `SELECT rs.verified, ${LIVE_COLUMNS} FROM result_sessions rs ${JOINS('rs.token_hash')} WHERE rs.id_hash = $1 AND rs.expires_at > $2`;
 
 export function createResultAccess(deps: {
   sql: Sql;
@@ -96,7 +106,7 @@ export function createResultAccess(deps: {
   const listCache = new Map<string, { at: number; images: StudyImage[] }>();
 
   const live = (row: SlipRow | undefined): SlipView | null => {
-    if (!row || row.token_hash === null || row.revoked || row.expires_at <= clock.now()) return null;
+    if (!row || row.token_hash === null) return null;
     const now = clock.now();
     return {
       tokenHash: row.token_hash,
@@ -111,7 +121,7 @@ export function createResultAccess(deps: {
     };
   };
 
-  const lookup = async (q: Queryable, tokenHash: string) => live((await q.query<SlipRow>(SLIP_BY_HASH, [tokenHash]))[0]);
+  const lookup = async (q: Queryable, tokenHash: string) => live((await q.query<SlipRow>(SLIP_BY_HASH, [tokenHash, clock.now()]))[0]);
 
   async function listStudy(studyUID: string): Promise<StudyImage[]> {
     const hit = listCache.get(studyUID);
@@ -145,14 +155,11 @@ export function createResultAccess(deps: {
     async session(sessionId) {
       if (!sessionId || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
       const idHash = sha256Hex(sessionId);
-      const rows = await sql.query<{ token_hash: string; verified: boolean }>(
-        'SELECT token_hash, verified FROM result_sessions WHERE id_hash = $1 AND expires_at > $2',
-        [idHash, clock.now()],
-      );
+      // One round trip: the session and, through its token, the same facts as SLIP_BY_HASH.
+      const rows = await sql.query<SlipRow & { verified: boolean }>(SESSION_SLIP, [idHash, clock.now()]);
       const row = rows[0];
-      if (!row) return null;
-      const slip = await lookup(sql, row.token_hash);
-      return slip ? { idHash, verified: row.verified || !slip.requireBirthYear, slip } : null;
+      const slip = live(row);
+      return row && slip ? { idHash, verified: row.verified || !slip.requireBirthYear, slip } : null;
     },
 
     async answerBirthYear(s, answer) {

@@ -12,8 +12,10 @@
  * - `instances.replaced_by`: set on an instance that reached the PACS under the wrong identity,
  *   pointing at its correction. Views list only rows where it is NULL and `desk_made` is not
  *   'rejection-note'.
- * - `studies.replaced_by`: a study whose images moved to a new StudyInstanceUID because they
- *   changed patient after reaching the PACS; it keeps the replaced instances and the note.
+ * - `studies.replaced_by` / `series.replaced_by`: a study whose images moved to a new
+ *   StudyInstanceUID because they changed patient after reaching the PACS (it keeps the replaced
+ *   instances and the note), and where each of its series went — so an image of the old study
+ *   that arrives later follows its series.
  *
  * The trigger keeps one invariant whoever writes the outbox row: an image arriving into a study
  * that is already attached to a visit waits ('held', study not released) until the visits
@@ -32,6 +34,7 @@ export const visitCorrections: Migration = {
       ALTER TABLE instances ADD COLUMN desk_made TEXT CHECK (desk_made IN ('correction', 'rejection-note'));
       ALTER TABLE instances ADD COLUMN replaced_by INTEGER REFERENCES instances (id);
       ALTER TABLE studies ADD COLUMN replaced_by TEXT;
+      ALTER TABLE series ADD COLUMN replaced_by TEXT;
 
       CREATE UNIQUE INDEX visits_number ON visits (visit_number);
       CREATE INDEX visits_study_uid ON visits (study_instance_uid);

@@ -1,7 +1,8 @@
 /**
  * The virtualised study list (@tanstack/react-virtual): only the rows in view (plus a few) exist in
  * the DOM, so scrolling 10,000 studies costs the same as scrolling 20. Keyboard: ↑/↓ move the
- * selection (and open it), Home/End jump. Pointing at a row starts the prefetch of its first image.
+ * selection (and open it), Home/End jump. Pointing at a row starts the prefetch of its first image;
+ * pressing it opens it.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
@@ -84,8 +85,8 @@ export function InboxList({ pages, selectedIndex, selectedUid, onSelect, onPoint
               className="inbox-row-slot"
               style={{ height: v.size, transform: `translateY(${v.start}px)` }}
               onPointerEnter={study ? () => onPoint(study) : undefined}
-              onPointerDown={study ? () => onPoint(study) : undefined}
-              onClick={study ? () => onSelect(study, v.index) : undefined}
+              // Selected on press, as a list box does: the viewer starts on the press, not the release.
+              onPointerDown={study ? (e) => e.button === 0 && onSelect(study, v.index) : undefined}
             >
               {study ? (
                 <StudyRow

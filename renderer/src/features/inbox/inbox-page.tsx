@@ -8,7 +8,7 @@
  * keyboard) starts fetching and decoding its first image, so the click finds it already decoded.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyListItem } from '../../../../shared/contract/ingest';
 import { deskQueryKey, useDeskClient, useDeskQuery } from '../../lib/query';
@@ -22,7 +22,8 @@ import { createKeyRouter, isTypingTarget } from './key-router';
 import { useStudyPages } from './use-study-pages';
 import './inbox.css';
 
-const SEARCH_DEBOUNCE_MS = 120;
+/** How long the pointer rests on a row before its first image is drawn out of sight. */
+const PREPARE_AFTER_MS = 120;
 
 interface Selection {
   study: StudyListItem;
@@ -34,7 +35,9 @@ export function InboxPage() {
   const client = useDeskClient();
   const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
-  const [text, setText] = useState('');
+  // No timer debounce: each keystroke asks at once (the server search is a few ms) and React
+  // keeps typing responsive by rendering the list for the deferred value.
+  const text = useDeferredValue(typed.trim());
   const [visible, setVisible] = useState({ first: 0, last: 20 });
   const [selection, setSelection] = useState<Selection | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
@@ -42,10 +45,6 @@ export function InboxPage() {
   const pages = useStudyPages(text, visible);
 
   useEffect(() => warmViewer(), []);
-  useEffect(() => {
-    const id = setTimeout(() => setText(typed.trim()), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(id);
-  }, [typed]);
 
   const selectedUid = selection?.study.studyInstanceUID ?? null;
   // The row on screen is fresher than the one remembered at selection (its state chip moves).
@@ -58,10 +57,19 @@ export function InboxPage() {
   );
   const selectedImages = fromPages ?? single.data?.items[0] ?? null;
 
+  // Pointing at a study: fetch + decode its first image at once (in the worker), and once the
+  // pointer has rested a moment, draw it out of sight in the viewer (the draw uses this thread, so
+  // not for every row the pointer sweeps across).
+  const prepareTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (prepareTimer.current && clearTimeout(prepareTimer.current)), []);
   const prefetchStudy = useCallback(
     (study: StudyListItem) => {
-      const first = pages.imagesOf(study.studyInstanceUID)?.series[0]?.images[0];
-      if (first) prefetchImage(imageIdFor(first.instanceId, client.transport));
+      const images = pages.imagesOf(study.studyInstanceUID);
+      const first = images?.series[0]?.images[0];
+      if (!images || !first) return;
+      prefetchImage(imageIdFor(first.instanceId, client.transport));
+      if (prepareTimer.current) clearTimeout(prepareTimer.current);
+      prepareTimer.current = setTimeout(() => viewer.current?.prepare(images), PREPARE_AFTER_MS);
     },
     [pages, client.transport],
   );
@@ -85,7 +93,6 @@ export function InboxPage() {
       }
       setNotice({ kind: 'ok', text: t('inbox.scanFound', { code }) });
       setTyped(code);
-      setText(code);
       queryClient.setQueryData(deskQueryKey('studies.list', { text: code, limit: 50 }), found);
       setSelection({ study: match, index: null });
     },
@@ -104,7 +111,9 @@ export function InboxPage() {
       onScan: (code) => void scanRef.current(code),
     });
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      // Not `defaultPrevented`: Cornerstone prevents the default of every key on its viewport, and
+      // the viewer's keys must work there too. Controls that own keys stop them (the list does).
+      if (isTypingTarget(e.target)) return;
       // Enter and Space on a focused button or link press it, as everywhere else.
       if ((e.key === 'Enter' || e.key === ' ') && e.target instanceof Element && e.target.closest('button, a[href]')) return;
       if (router.handle(e)) e.preventDefault();

@@ -3,14 +3,22 @@
  * being checked, a progress bar — so a technician who just pressed "send" sees the desk working.
  */
 import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deskQueryKey, useDeskEvent, useDeskQuery } from '../../lib/query';
 
 export function IntakeStrip() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  // Each progress event carries the running counts: no refetch per file.
-  useDeskEvent('ingest.progress', (p) => queryClient.setQueryData(deskQueryKey('ingest.summary', {}), p.counts));
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (settle.current && clearTimeout(settle.current)), []);
+  // Each progress event carries the running counts: no refetch per file. Once the events stop, one
+  // refetch settles the figures (an event may have been sent while a file was still in flight).
+  useDeskEvent('ingest.progress', (p) => {
+    queryClient.setQueryData(deskQueryKey('ingest.summary', {}), p.counts);
+    if (settle.current) clearTimeout(settle.current);
+    settle.current = setTimeout(() => void queryClient.invalidateQueries({ queryKey: deskQueryKey('ingest.summary') }), 800);
+  });
   const summary = useDeskQuery('ingest.summary', {}, { staleTime: 2000 });
   const s = summary.data;
   if (!s) return null;
@@ -29,7 +37,7 @@ export function IntakeStrip() {
       </span>
       {s.inProgress > 0 ? (
         <span className="intake-progress" role="status">
-          <progress max={done + s.inProgress} value={done} /> {t('inbox.intake.inProgress', { n: s.inProgress })}
+          <progress max={done + s.inProgress} value={done} /> {t('inbox.intake.inProgress', { count: s.inProgress })}
         </span>
       ) : null}
     </div>

@@ -13,6 +13,7 @@ import { useSaveSettings } from '../../app/use-save-settings';
 import { DeskCallError } from '../../lib/desk-call-error';
 import { useDeskQuery } from '../../lib/query';
 import { OperatorsPanel } from '../operators/operators-panel';
+import { SectionActions } from './section-actions';
 import { fieldId, SettingInput } from './setting-input';
 import { draftFromSettings, patchFromDraft, secretIsSet, type Draft } from './settings-draft';
 import { describeSettings, fieldForErrorPath } from './settings-fields';
@@ -81,6 +82,7 @@ function SettingsForm({ settings }: { settings: PublicSettings }) {
                 }}
               />
             ))}
+            <SectionActions section={section.id} draft={draft} changed={changed} />
           </fieldset>
         ))}
       </div>

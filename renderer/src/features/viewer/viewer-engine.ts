@@ -1,12 +1,23 @@
 /**
- * One Cornerstone3D stack viewport on one element, with the technician's tools, behind a small
+ * Cornerstone3D stack viewports on one element, with the technician's tools, behind a small
  * imperative API the React panel drives. It owns its rendering engine and tool group and frees
  * both in `destroy()`, so opening and closing the viewer all day leaks no canvas or listener.
  *
+ * Two viewports share the element, one shown and one hidden ("slots"). When the inbox expects a
+ * study to be opened (the pointer rests on it), `prepare()` draws its first image into the hidden
+ * slot; the click then only swaps which slot is visible. Otherwise `show()` loads into the visible
+ * slot as usual. Either way the decoded image comes from Cornerstone's cache, filled by the
+ * inbox's prefetch.
+ *
+ *   prepare(A) ──▶ hidden slot renders A ──▶ ready(A)
+ *   show(A)    ──▶ ready(A)? swap slots : load A into the visible slot
+ *
  * Rendered state for tests and for the UI: the element carries
  *   data-render-state = "loading" | "rendered" | "error"
- *   data-render-count = how many frames were drawn (a test waits for it to move after an action)
- * set from Cornerstone's IMAGE_RENDERED event — so a test waits for a state, never sleeps.
+ *   data-render-count = how many frames of the visible slot were drawn (a test waits for it to move)
+ *   data-prepared-count = how many first images were drawn ahead in the hidden slot
+ * set from Cornerstone's IMAGE_RENDERED event — so a test waits for a state, never sleeps. The
+ * visible slot is the child with data-active="true".
  */
 import { Enums, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, LengthTool, PanTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
@@ -31,6 +42,8 @@ export interface ViewerSnapshot {
 
 export interface ViewerEngine {
   show(imageIds: readonly string[], index?: number): Promise<void>;
+  /** Draws the first image of a stack the user is about to open, out of sight. */
+  prepare(imageIds: readonly string[]): void;
   setImageIndex(index: number): Promise<void>;
   applyPreset(id: VoiPresetId): void;
   rotate90(): void;
@@ -54,20 +67,56 @@ const TOOL_NAMES: Record<ViewerTool, string> = {
   length: LengthTool.toolName,
 };
 
+interface Slot {
+  readonly element: HTMLDivElement;
+  readonly viewport: StackViewport;
+  /** The stack it holds (ids joined), and whether its first image is drawn untouched. */
+  key: string;
+  ready: boolean;
+  stack: string[];
+  /** The image its latest load asked for: a frame of anything else is not the one wanted. */
+  expected: string | null;
+  generation: number;
+  /** While a prepare is drawing: settles true once drawn, false if it failed or was replaced. */
+  whenReady: Promise<boolean> | null;
+  settle: ((ok: boolean) => void) | null;
+}
+
 let serial = 0;
+const PREPARE_WAIT_MS = 1500;
 
 export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
   const n = ++serial;
   const engineId = `desk-engine-${n}`;
-  const viewportId = `desk-viewport-${n}`;
   const toolGroupId = `desk-tools-${n}`;
   const engine = new RenderingEngine(engineId);
-  engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
-  const viewport = engine.getViewport(viewportId) as StackViewport;
-
   const group = ToolGroupManager.createToolGroup(toolGroupId)!;
   for (const name of Object.values(TOOL_NAMES)) group.addTool(name);
-  group.addViewport(viewportId, engineId);
+
+  function makeSlot(name: string): Slot {
+    const el = document.createElement('div');
+    el.className = 'viewer-slot';
+    element.appendChild(el);
+    const viewportId = `desk-viewport-${n}-${name}`;
+    engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element: el, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
+    group.addViewport(viewportId, engineId);
+    return {
+      element: el,
+      viewport: engine.getViewport(viewportId) as StackViewport,
+      key: '',
+      ready: false,
+      stack: [],
+      expected: null,
+      generation: 0,
+      whenReady: null,
+      settle: null,
+    };
+  }
+  const slots = [makeSlot('a'), makeSlot('b')] as const;
+  let active: Slot = slots[0];
+  const spare = () => (active === slots[0] ? slots[1] : slots[0]);
+  const viewport = () => active.viewport;
+
   const { MouseBindings } = ToolEnums;
   group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
   group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }, { mouseButton: MouseBindings.Wheel }] });
@@ -80,14 +129,18 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
   let renderState: RenderState = 'idle';
   let renderCount = 0;
   let imageCount = 0;
+  let shows = 0;
+  let prepared = 0;
   let destroyed = false;
-  let generation = 0;
-  let expectedImageId: string | null = null;
-  let stack: string[] = [];
   const listeners = new Set<(s: ViewerSnapshot) => void>();
   const facts = new Map<string, ImageVoiFacts>();
   applyTool('windowLevel');
+  markActive();
   setRenderState('idle');
+
+  function markActive(): void {
+    for (const s of slots) s.element.dataset.active = String(s === active);
+  }
 
   function setRenderState(s: RenderState): void {
     renderState = s;
@@ -95,7 +148,6 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
   }
 
   function applyTool(next: ViewerTool): void {
-    const primary = { bindings: [{ mouseButton: MouseBindings.Primary }] };
     const current = TOOL_NAMES[tool];
     // Pan and zoom keep their own buttons when another tool takes the left one.
     if (tool === 'pan') group.setToolActive(current, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
@@ -103,7 +155,7 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
     else group.setToolPassive(current);
     tool = next;
     const extra = next === 'pan' ? [{ mouseButton: MouseBindings.Auxiliary }] : next === 'zoom' ? [{ mouseButton: MouseBindings.Secondary }, { mouseButton: MouseBindings.Wheel }] : [];
-    group.setToolActive(TOOL_NAMES[next], { bindings: [...primary.bindings, ...extra] });
+    group.setToolActive(TOOL_NAMES[next], { bindings: [{ mouseButton: MouseBindings.Primary }, ...extra] });
   }
 
   /**
@@ -111,25 +163,28 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
    * spacing turns that into image pixels. No plane metadata needed (a DX has no patient position).
    */
   function zoomPercent(): number | null {
-    const image = viewport.getCornerstoneImage();
-    const { parallelScale } = viewport.getCamera();
+    const vp = viewport();
+    const image = vp.getCornerstoneImage();
+    const { parallelScale } = vp.getCamera();
     if (!image || renderState !== 'rendered' || !parallelScale) return null;
-    const sideways = normalizeDegrees(viewport.getRotation()) % 180 !== 0;
+    const sideways = normalizeDegrees(vp.getRotation()) % 180 !== 0;
     const spacing = (sideways ? image.columnPixelSpacing : image.rowPixelSpacing) || 1;
     const cssPerPixel = (spacing * element.clientHeight) / (2 * parallelScale);
     return cssPerPixel * (window.devicePixelRatio || 1) * 100;
   }
 
   function snapshot(): ViewerSnapshot {
-    const props = renderState === 'rendered' ? viewport.getProperties() : {};
-    const camera = renderState === 'rendered' ? viewport.getCamera() : {};
+    const vp = viewport();
+    const rendered = renderState === 'rendered';
+    const props = rendered ? vp.getProperties() : {};
+    const camera = rendered ? vp.getCamera() : {};
     return {
       renderState,
-      imageIndex: viewport.getCurrentImageIdIndex?.() ?? 0,
+      imageIndex: vp.getCurrentImageIdIndex?.() ?? 0,
       imageCount,
       voi: props.voiRange ? rangeToVoi(props.voiRange) : null,
       zoomPercent: zoomPercent(),
-      rotation: renderState === 'rendered' ? normalizeDegrees(viewport.getRotation()) : 0,
+      rotation: rendered ? normalizeDegrees(vp.getRotation()) : 0,
       flipH: camera.flipHorizontal ?? false,
       flipV: camera.flipVertical ?? false,
       invert: props.invert ?? false,
@@ -143,21 +198,39 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
     for (const fn of listeners) fn(s);
   }
 
-  const onRendered = () => {
-    // A frame of the previous image (a resize during a load) is not the image asked for.
-    if (expectedImageId !== null && viewport.getCurrentImageId() !== expectedImageId) return;
+  function countFrame(): void {
     renderCount++;
     element.dataset.renderCount = String(renderCount);
     setRenderState('rendered');
     notify();
-  };
-  const onChanged = () => notify();
-  element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
-  element.addEventListener(Enums.Events.VOI_MODIFIED, onChanged);
-  element.addEventListener(Enums.Events.CAMERA_MODIFIED, onChanged);
+  }
+
+  const unlisten: Array<() => void> = [];
+  for (const slot of slots) {
+    const onRendered = () => {
+      // A frame of another image (a resize during a load) is not the image asked for.
+      if (slot.expected !== null && slot.viewport.getCurrentImageId() !== slot.expected) return;
+      if (slot === active) countFrame();
+      else if (slot.key) {
+        slot.ready = true;
+        prepared++;
+        element.dataset.preparedCount = String(prepared);
+        settlePrepare(slot, true);
+      }
+    };
+    const onChanged = () => slot === active && notify();
+    slot.element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+    slot.element.addEventListener(Enums.Events.VOI_MODIFIED, onChanged);
+    slot.element.addEventListener(Enums.Events.CAMERA_MODIFIED, onChanged);
+    unlisten.push(() => {
+      slot.element.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+      slot.element.removeEventListener(Enums.Events.VOI_MODIFIED, onChanged);
+      slot.element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onChanged);
+    });
+  }
 
   function factsFor(): ImageVoiFacts | null {
-    const image = viewport.getCornerstoneImage();
+    const image = viewport().getCornerstoneImage();
     if (!image) return null;
     const known = facts.get(image.imageId);
     if (known) return known;
@@ -172,25 +245,54 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
     return f;
   }
 
+  function settlePrepare(slot: Slot, ok: boolean): void {
+    slot.settle?.(ok);
+    slot.settle = null;
+    slot.whenReady = null;
+  }
+
+  /** Makes the prepared slot the visible one. */
+  function swapTo(slot: Slot): void {
+    settlePrepare(active, false);
+    active.key = '';
+    active.ready = false;
+    active = slot;
+    markActive();
+    countFrame();
+  }
+
+  /** The visible slot's image changes in place: it no longer holds an untouched first image. */
+  function touched(): void {
+    active.ready = false;
+  }
+
   function render(): void {
-    if (renderState === 'rendered') viewport.render();
+    touched();
+    if (renderState === 'rendered') viewport().render();
   }
 
   /**
-   * Each load gets a generation; only the latest may set the state, so a slow image the user has
-   * already moved away from never reports over the one on screen.
+   * Loads into a slot. Each load gets a generation; only the latest of that slot may report, so a
+   * slow image the user has already moved away from never reports over the one on screen.
    */
-  async function loadIndex(imageId: string, load: () => Promise<unknown>): Promise<void> {
-    const gen = ++generation;
-    expectedImageId = imageId;
-    setRenderState('loading');
-    notify();
+  async function load(slot: Slot, imageId: string, run: () => Promise<unknown>): Promise<void> {
+    const gen = ++slot.generation;
+    slot.expected = imageId;
+    if (slot === active) {
+      setRenderState('loading');
+      notify();
+    }
     try {
-      await load();
-      if (destroyed || gen !== generation) return;
-      viewport.render();
+      await run();
+      if (destroyed || gen !== slot.generation) return;
+      slot.viewport.render();
     } catch (e) {
-      if (destroyed || gen !== generation) return;
+      if (destroyed || gen !== slot.generation) return;
+      if (slot !== active) {
+        slot.key = '';
+        settlePrepare(slot, false);
+        return;
+      }
       setRenderState('error');
       notify();
       throw e;
@@ -199,50 +301,80 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
 
   return {
     async show(imageIds, index = 0) {
+      const key = imageIds.join('|');
+      const mine = ++shows;
       imageCount = imageIds.length;
-      stack = [...imageIds];
-      await loadIndex(stack[index]!, () => viewport.setStack([...stack], index));
+      const other = spare();
+      if (index === 0 && other.key === key) {
+        // Prepared out of sight (or being drawn there): showing it is a swap, no second load or draw.
+        if (other.ready) return swapTo(other);
+        if (other.whenReady) {
+          setRenderState('loading');
+          notify();
+          // Never wait on a prepare for long: past this, loading it here is no slower.
+          const ok = await Promise.race([other.whenReady, new Promise<boolean>((r) => setTimeout(() => r(false), PREPARE_WAIT_MS))]);
+          if (destroyed || mine !== shows) return;
+          if (ok && other.key === key && other.ready) return swapTo(other);
+        }
+      }
+      active.key = key;
+      active.ready = false;
+      active.stack = [...imageIds];
+      await load(active, active.stack[index]!, () => active.viewport.setStack([...active.stack], index));
+    },
+    prepare(imageIds) {
+      const key = imageIds.join('|');
+      const other = spare();
+      if (destroyed || imageIds.length === 0 || active.key === key || other.key === key) return;
+      settlePrepare(other, false);
+      other.key = key;
+      other.ready = false;
+      other.stack = [...imageIds];
+      other.whenReady = new Promise<boolean>((resolve) => (other.settle = resolve));
+      void load(other, other.stack[0]!, () => other.viewport.setStack([...other.stack], 0));
     },
     async setImageIndex(index) {
-      if (index < 0 || index >= imageCount || index === viewport.getCurrentImageIdIndex()) return;
-      await loadIndex(stack[index]!, () => viewport.setImageIdIndex(index));
+      if (index < 0 || index >= imageCount || index === viewport().getCurrentImageIdIndex()) return;
+      touched();
+      await load(active, active.stack[index]!, () => active.viewport.setImageIdIndex(index));
     },
     applyPreset(id) {
       const f = factsFor();
       if (!f) return;
-      viewport.setProperties({ voiRange: voiToRange(presetVoi(id, f)) });
+      viewport().setProperties({ voiRange: voiToRange(presetVoi(id, f)) });
       render();
     },
     rotate90() {
-      viewport.setViewPresentation({ rotation: normalizeDegrees(viewport.getRotation() + 90) });
+      viewport().setViewPresentation({ rotation: normalizeDegrees(viewport().getRotation() + 90) });
       render();
     },
     flipHorizontal() {
-      viewport.setCamera({ flipHorizontal: !viewport.getCamera().flipHorizontal });
+      viewport().setCamera({ flipHorizontal: !viewport().getCamera().flipHorizontal });
       render();
     },
     flipVertical() {
-      viewport.setCamera({ flipVertical: !viewport.getCamera().flipVertical });
+      viewport().setCamera({ flipVertical: !viewport().getCamera().flipVertical });
       render();
     },
     toggleInvert() {
-      viewport.setProperties({ invert: !viewport.getProperties().invert });
+      viewport().setProperties({ invert: !viewport().getProperties().invert });
       render();
     },
     fit() {
-      viewport.resetCamera({ resetPan: true, resetZoom: true });
+      viewport().resetCamera({ resetPan: true, resetZoom: true });
       render();
     },
     oneToOne() {
       const now = zoomPercent();
       if (!now) return;
-      viewport.setZoom(viewport.getZoom() * (100 / now));
+      viewport().setZoom(viewport().getZoom() * (100 / now));
       render();
     },
     reset() {
-      viewport.setViewPresentation({ rotation: 0, flipHorizontal: false, flipVertical: false });
-      viewport.resetCamera({ resetPan: true, resetZoom: true });
-      viewport.resetProperties();
+      const vp = viewport();
+      vp.setViewPresentation({ rotation: 0, flipHorizontal: false, flipVertical: false });
+      vp.resetCamera({ resetPan: true, resetZoom: true });
+      vp.resetProperties();
       render();
     },
     setTool(next) {
@@ -263,14 +395,14 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
       if (destroyed) return;
       destroyed = true;
       listeners.clear();
-      element.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
-      element.removeEventListener(Enums.Events.VOI_MODIFIED, onChanged);
-      element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onChanged);
+      for (const off of unlisten) off();
       element.removeEventListener('contextmenu', noMenu);
       ToolGroupManager.destroyToolGroup(toolGroupId);
       engine.destroy();
+      for (const s of slots) s.element.remove();
       delete element.dataset.renderState;
       delete element.dataset.renderCount;
+      delete element.dataset.preparedCount;
     },
   };
 }

@@ -6,7 +6,7 @@
  *
  * Opening a study also reads it with `studies.get`, the contract's audited read of patient data.
  */
-import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyListItem } from '../../../../shared/contract/ingest';
 import type { StudyImages } from '../../../../shared/contract/review';
@@ -26,6 +26,8 @@ import './viewer.css';
 export interface ViewerHandle {
   /** Runs a keyboard action; returns false when the viewer had nothing to do with it. */
   perform(action: ViewerAction, key?: string): boolean;
+  /** The user is about to open this study: draw its first image out of sight. */
+  prepare(images: StudyImages): void;
 }
 
 export interface ViewerPanelProps {
@@ -64,8 +66,9 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
   const stackKey = stackIds.join('|');
 
   // Swap the stack when the study or series changes; move within it when only the image does.
+  // A layout effect: the load starts before the browser paints this render, not a frame later.
   const shownStack = useRef<string>('');
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!engine || stackIds.length === 0) return;
     if (shownStack.current !== stackKey) {
       shownStack.current = stackKey;
@@ -139,7 +142,13 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
     return true;
   }
 
-  useImperativeHandle(ref, () => ({ perform }));
+  useImperativeHandle(ref, () => ({
+    perform,
+    prepare(next) {
+      const first = next.series[0];
+      if (engine && first) engine.prepare(first.images.map((i) => imageIdFor(i.instanceId, client.transport)));
+    },
+  }));
 
   const state = loadError ? 'error' : (snapshot?.renderState ?? 'idle');
   const imageTotal = series?.images.length ?? 0;

@@ -13,6 +13,7 @@ const TOOL_ACTIONS: ReadonlyArray<[ViewerAction, ViewerTool, string]> = [
   ['toolLength', 'length', '↔'],
 ];
 
+/** Two buttons a row in these groups: the column is narrow, the image beside it wide. */
 const GROUPS: ReadonlyArray<ReadonlyArray<[ViewerAction, string]>> = [
   [
     ['presetFile', ''],
@@ -22,13 +23,13 @@ const GROUPS: ReadonlyArray<ReadonlyArray<[ViewerAction, string]>> = [
   ],
   [
     ['rotate', '⟳'],
+    ['invert', '◑'],
     ['flipH', '⇋'],
     ['flipV', '⇵'],
-    ['invert', '◑'],
   ],
   [
     ['fit', '⤢'],
-    ['oneToOne', '1:1'],
+    ['oneToOne', ''],
     ['reset', '↺'],
   ],
 ];
@@ -46,7 +47,7 @@ export function ViewerToolbar({ tool, disabled, onAction }: ToolbarProps) {
   const title = (a: ViewerAction) => `${t(`viewer.action.${a}`)} (${keyLabel.get(a) ?? ''})`;
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')}>
-      <div className="viewer-tool-group">
+      <div className="viewer-tool-group viewer-tool-tools">
         {TOOL_ACTIONS.map(([action, id, icon]) => (
           <button
             key={action}
@@ -63,7 +64,7 @@ export function ViewerToolbar({ tool, disabled, onAction }: ToolbarProps) {
         ))}
       </div>
       {GROUPS.map((group, i) => (
-        <div className="viewer-tool-group" key={i}>
+        <div className="viewer-tool-group viewer-tool-pairs" key={i}>
           {group.map(([action, icon]) => (
             <button
               key={action}
@@ -80,9 +81,11 @@ export function ViewerToolbar({ tool, disabled, onAction }: ToolbarProps) {
           ))}
         </div>
       ))}
-      <button type="button" className="viewer-button viewer-help-button" title={title('help')} data-action="help" onClick={() => onAction('help')}>
-        ?
-      </button>
+      <div className="viewer-tool-group viewer-tool-pairs">
+        <button type="button" className="viewer-button viewer-help-button" title={title('help')} data-action="help" onClick={() => onAction('help')}>
+          ? {t('viewer.short.help')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -16,9 +16,6 @@ beforeAll(async () => {
   sql = await createPgliteSql();
 });
 afterAll(() => sql.close());
-const upTo = (v: number) => beforeAll(async () => {
-  await migrate(sql, serverMigrations, v);
-});
 
 describe('migration 001 desks-records', () => {
   beforeAll(async () => {
