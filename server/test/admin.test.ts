@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../electron/services/clock';
 import { buildFilmReport } from '../../electron/services/film/film-report';
-import { postgresInstalled, startPostgres, type PostgresHandle } from '../../test/support/postgres';
+import { havePostgres, startPostgres, type PostgresHandle } from '../../test/support/postgres';
 import { createPgSql } from '../src/db/pg-sql';
 import { migrate } from '../src/db/migrate';
 import { serverMigrations } from '../src/db/migrations';
@@ -29,7 +29,8 @@ describe('admin pages', () => {
   let csrf: string;
 
   beforeAll(async () => {
-    if (postgresInstalled()) {
+    // PostgreSQL when installed (a failure when missing under REQUIRE_REAL_PARTS=1), else PGlite.
+    if (havePostgres()) {
       pg = await startPostgres();
       sql = createPgSql(await pg.createDatabase('admin_pages'));
       await migrate(sql, serverMigrations);

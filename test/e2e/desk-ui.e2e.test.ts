@@ -53,6 +53,7 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
   let downPort: number;
   let modality: DxFile;
   let walkInId: string;
+  let visitNumber: string;
   let studyUid: string;
 
   const call = async <T = unknown>(method: string, input: unknown = {}): Promise<T> => {
@@ -71,6 +72,11 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
     await page.setViewportSize({ width: VIEWPORT.width, height: Math.min(Math.max(tall, VIEWPORT.height), 4000) });
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
     await page.setViewportSize(VIEWPORT);
+  };
+  const shotOf = async (what: ReturnType<Page['locator']>, name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await what.screenshot({ path: join(SHOTS, `${name}.png`) });
   };
   const go = async (hash: string, ready: string) => {
     await page.evaluate((h) => {
@@ -129,11 +135,12 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
     await page.getByRole('button', { name: 'Thêm lượt khám' }).click();
     await page.locator('[data-testid=walkin-created]').waitFor();
 
-    const { items } = await call<{ items: { id: string; patientName: string; birthDate: string; sex: string; temporaryPatientID: boolean; procedureCode: string; payer: string }[] }>('visits.list', {});
+    const { items } = await call<{ items: { id: string; visitNumber: string; patientName: string; birthDate: string; sex: string; temporaryPatientID: boolean; procedureCode: string; payer: string }[] }>('visits.list', {});
     expect(items).toHaveLength(1);
     const v = items[0]!;
     expect(v).toMatchObject({ patientName: WALK_IN, birthDate: '19850312', sex: 'F', temporaryPatientID: true, procedureCode: 'XQ.NGUC.T', payer: 'BHYT' });
     walkInId = v.id;
+    visitNumber = v.visitNumber;
 
     const row = page.locator(`tr[data-visit-id="${walkInId}"]`);
     await row.waitFor();
@@ -168,8 +175,14 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
 
     const dialog = page.locator('dialog.attach-dialog');
     await dialog.waitFor();
-    await page.locator('#attach-search').fill('nguyen thi anh');
-    await dialog.locator(`.visit-choice[data-visit-id="${walkInId}"]`).click();
+    // The search box has the focus: type without accents, see the visit; then a barcode scan
+    // (the visit number and Enter) picks it.
+    await page.waitForFunction(() => document.activeElement?.id === 'attach-search');
+    await page.keyboard.type('nguyen thi anh');
+    await dialog.locator(`.visit-choice[data-visit-id="${walkInId}"]`).waitFor();
+    await page.locator('#attach-search').fill('');
+    await page.keyboard.type(visitNumber);
+    await page.keyboard.press('Enter');
 
     const name = dialog.locator('tr[data-keyword=PatientName]');
     await name.waitFor();
@@ -192,7 +205,12 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
   });
 
   it('previews the slip at print size and prints it once to the printer', async () => {
-    await go(`#/visits/${walkInId}`, '[data-testid=visit-name]');
+    // A scanned visit number in the list's search box opens the visit.
+    await go('#/visits', '#visits-search');
+    await page.locator('#visits-search').focus();
+    await page.keyboard.type(visitNumber);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('visit-name').waitFor();
     expect(await page.getByTestId('visit-name').textContent()).toBe(WALK_IN);
     await page.locator(`[data-testid=visit-studies] tr[data-study-uid="${studyUid}"]`).waitFor();
     await page.locator('[data-testid=printer-status] [data-state=ready]').waitFor();
@@ -252,7 +270,10 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
     const row = page.locator(`[data-testid=sync-studies] tr[data-study-uid="${studyUid}"]`);
     await row.waitFor();
     expect(await row.locator('progress').getAttribute('value')).toBe('0');
-    expect(await row.locator('.sync-name').textContent()).toBe(WALK_IN);
+    // The row names the patient as sync.list does (PN carets shown as spaces).
+    const listed = await call<{ items: { studyInstanceUID: string; patientName: string }[] }>('sync.list', {});
+    const pn = listed.items.find((i) => i.studyInstanceUID === studyUid)!.patientName;
+    expect(await row.locator('.sync-name').textContent()).toBe(pn.split('^').join(' '));
     expect(await page.getByTestId('sync-last-error').getAttribute('data-code')).toMatch(/^PACS_/);
     expect(await page.getByTestId('sync-strip').textContent()).toContain('PACS mất kết nối — 1 ca đang chờ gửi');
     const status = await call<{ pending: number; sending: number; verified: number }>('sync.status');
@@ -316,6 +337,8 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
     await page.getByRole('button', { name: 'In trang thử' }).click();
     await page.getByTestId('printer-test').locator('.alert-ok').waitFor();
     await rasterJobAfter(capture, before);
+    await shotOf(page.locator('fieldset.settings-section', { has: pacs }), 'vi-settings-pacs');
+    await shotOf(page.locator('fieldset.settings-section', { has: page.getByTestId('printer-test') }), 'vi-settings-printer');
   });
 
   it('shows the same pages in English', async () => {

@@ -10,9 +10,13 @@
  * marker block at the image's top-left (4095), the body ring (2300), a gradient background (≈700
  * near the top-right corner).
  */
+import { execFileSync } from 'node:child_process';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDx, makeStudy, type DxFile } from '../support/dicom-fixtures';
 import { chromiumAvailable } from '../support/real-parts';
+import { tempDir } from '../support/temp-dir';
 import { fitGeometry, openStudy, openWorkstation, renderCount, row, sampleCanvas, waitRendered, type Workstation } from './viewer-harness';
 
 const N = 512;
@@ -169,9 +173,19 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     expect(Math.abs((await sampleAt(BODY)) - grey(BODY.value, bone.w, bone.l))).toBeLessThan(6);
   });
 
-  it('renders JPEG lossless, JPEG-LS and JPEG 2000 with the same pixels', async () => {
-    for (const syntax of ['jpeg-lossless', 'jpeg-ls', 'jpeg2000'] as const) {
-      const f = makeDx(ws.exportDir, { patientName: `TEST ${syntax}`, patientID: `SYN-${syntax}`, rows: N, columns: N, seed: 7, syntax });
+  it('renders every syntax ingest accepts — JPEG lossless, JPEG-LS, JPEG 2000, RLE, implicit, big endian, deflated — with the same pixels', async () => {
+    const files: Array<[string, DxFile]> = [];
+    for (const syntax of ['jpeg-lossless', 'jpeg-ls', 'jpeg2000', 'implicit-le', 'explicit-be', 'deflated'] as const) {
+      files.push([syntax, makeDx(ws.exportDir, { patientName: `TEST ${syntax}`, patientID: `SYN-${syntax}`, rows: N, columns: N, seed: 7, syntax })]);
+    }
+    // RLE Lossless (PS3.5 Annex G) by dcmtk, renamed into the watch folder once complete.
+    const scratch = tempDir('rle-');
+    const native = makeDx(scratch.path, { patientName: 'TEST rle', patientID: 'SYN-rle', rows: N, columns: N, seed: 7 });
+    execFileSync('dcmcrle', [native.path, join(scratch.path, 'rle.dcm')]);
+    renameSync(join(scratch.path, 'rle.dcm'), join(ws.exportDir, 'rle.dcm'));
+    scratch.remove();
+    files.push(['rle', native]);
+    for (const [syntax, f] of files) {
       await row(ws.page, f.studyInstanceUID).waitFor();
       await openStudy(ws.page, f.studyInstanceUID);
       expect(await sampleAt(MARKER), syntax).toBeGreaterThan(245);
@@ -193,7 +207,7 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     await search.fill('bn7001');
     await row(page, an[0]!.studyInstanceUID).waitFor();
     await search.fill('');
-    await page.locator('[data-testid=inbox-count]', { hasText: '5 ca chụp' }).waitFor();
+    await page.locator('[data-testid=inbox-count]', { hasText: '9 ca chụp' }).waitFor();
   });
 
   it('opens a patient’s study from a barcode scanned outside any text box', async () => {

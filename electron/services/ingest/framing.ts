@@ -90,6 +90,12 @@ export interface Framing {
   readonly image: ImageSize;
   /** Top-level UIDs as raw text (dcmjs silently drops invalid characters from UI values). */
   readonly uids: RawUids;
+  /**
+   * Byte ranges of top-level sequences and UN elements. The header parser is given the data set
+   * without them: nothing the desk records is inside a sequence, and dcmjs mis-decodes text in
+   * sequences and cannot read a UN of undefined length (PS3.5 §6.2.2).
+   */
+  readonly headerSkips: ReadonlyArray<readonly [number, number]>;
   readonly maxDepth: number;
 }
 
@@ -208,6 +214,8 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
   let pixelData: PixelDataInfo | null = null;
   const image: ImageSize = {};
   const uids: RawUids = {};
+  const skips: Array<[number, number]> = [];
+  let skipFrom: number | null = null;
   let charset: string[] = [];
   let pos = start;
   const size = src.size;
@@ -234,6 +242,10 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
   for (;;) {
     // Close defined-length containers that end here.
     while (stack.length > 0 && stack[stack.length - 1]!.end !== null && pos >= stack[stack.length - 1]!.end!) pop();
+    if (skipFrom !== null && stack.length === 0) {
+      skips.push([skipFrom, pos]);
+      skipFrom = null;
+    }
     if (pos >= size) {
       if (stack.length > 0) throw new Rejection('INCOMPLETE', 'file ends inside a sequence');
       break;
@@ -306,6 +318,7 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
         continue;
       }
       if (!explicit || vr === 'SQ' || vr === 'UN') {
+        if (stack.length === 0) skipFrom = pos;
         pushSeq(null, explicit && vr !== 'UN');
         pos = valueStart;
         continue;
@@ -324,13 +337,14 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
       (explicit && vr === 'SQ') ||
       (!explicit && len >= 8 && !isPixel && u16(valueStart) === 0xfffe && u16(valueStart + 2) === 0xe000);
     if (nested) {
+      if (stack.length === 0) skips.push([pos, valueEnd]);
       if (len > 0) pushSeq(valueEnd);
-      pos = valueStart;
-      if (len === 0) pos = valueEnd;
+      pos = len > 0 ? valueStart : valueEnd;
       continue;
     }
     if (stack.length === 0) {
-      if (isPixel) pixelData = { tagOffset: pos, valueOffset: valueStart, length: len, fragments: 0 };
+      if (vr === 'UN') skips.push([pos, valueEnd]);
+      else if (isPixel) pixelData = { tagOffset: pos, valueOffset: valueStart, length: len, fragments: 0 };
       else if (group === 0x0028 && len <= 16) readImageAttribute(element, src.read(valueStart, len), le, image);
       else if (group === 0x0008 && element === 0x0005 && len <= 1024) {
         charset = src.read(valueStart, len).toString('latin1').split('\\').map((s) => s.replace(/[\0 ]+$/, '').replace(/^ +/, ''));
@@ -341,7 +355,7 @@ function walk(src: ByteSource, start: number, syntax: TransferSyntaxInfo): Omit<
     }
     pos = valueEnd;
   }
-  return { specificCharacterSet: charset, pixelData, image, uids, maxDepth };
+  return { specificCharacterSet: charset, pixelData, image, uids, headerSkips: skips, maxDepth };
 }
 
 function readImageAttribute(element: number, v: Buffer, le: boolean, img: ImageSize): void {

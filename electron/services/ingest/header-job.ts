@@ -74,7 +74,7 @@ export function runHeaderJob(job: HeaderJob, onParsed: () => void = () => {}): H
       const headerBytes =
         framing.inflated !== undefined
           ? readRange(fd, 0, before.size)
-          : readRange(fd, 0, framing.pixelData ? framing.pixelData.tagOffset : before.size);
+          : headerWithoutSequences(fd, framing.pixelData ? framing.pixelData.tagOffset : before.size, framing.headerSkips);
       header = readHeader(headerBytes, framing);
     } catch (e) {
       if (e instanceof Rejection) rejection = e;
@@ -99,6 +99,19 @@ export function runHeaderJob(job: HeaderJob, onParsed: () => void = () => {}): H
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The file up to `end` (the PixelData tag), leaving out the top-level sequences and UN elements. */
+function headerWithoutSequences(fd: number, end: number, skips: ReadonlyArray<readonly [number, number]>): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const [a, b] of skips) {
+    if (a >= end) break;
+    parts.push(readRange(fd, from, a));
+    from = b;
+  }
+  if (from < end) parts.push(readRange(fd, from, end));
+  return Buffer.concat(parts);
 }
 
 function readRange(fd: number, start: number, end: number): Buffer {

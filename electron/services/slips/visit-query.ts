@@ -59,8 +59,10 @@ export function readSlipVisit(db: Db, visitId: string): SlipVisit | null {
   if (!row) return null;
   const studies = db
     .prepare(
-      `SELECT study_uid, study_description, study_date, study_time FROM studies
-        WHERE visit_id = ? ORDER BY study_date, study_time, first_received_at`,
+      // An attached study's images carry the visit's procedure as StudyDescription (visits.attach).
+      `SELECT s.study_uid, COALESCE(NULLIF(v.procedure_name, ''), s.study_description) AS study_description, s.study_date, s.study_time
+         FROM studies s JOIN visits v ON v.id = s.visit_id
+        WHERE s.visit_id = ? ORDER BY s.study_date, s.study_time, s.first_received_at`,
     )
     .all(row.id) as { study_uid: string; study_description: string; study_date: string; study_time: string }[];
   return {

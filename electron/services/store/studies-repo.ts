@@ -1,6 +1,10 @@
 /**
  * Reads of the local study list: the Inbox (newest arrival first, accent-insensitive search over
  * `studies.search_text`, date and state filters) and one study with its series and instances.
+ *
+ * Views follow the visits capability's rule (migration 031): a study replaced by another (its
+ * images changed patient after reaching the PACS) is not listed, and instances that were replaced
+ * or are desk-made rejection notes are not shown or counted.
  */
 import type { StudyDetail, StudyListItem, StudyState } from '../../../shared/contract/ingest';
 import { foldedWords } from '../../../shared/text-fold';
@@ -63,14 +67,29 @@ function toItem(r: StudyRow): StudyListItem {
   };
 }
 
+/** Instances a view shows (see the file comment). */
+const VISIBLE_INSTANCE = "i.replaced_by IS NULL AND COALESCE(i.desk_made, '') <> 'rejection-note'";
+
+/**
+ * A study attached to a visit shows the visit's identity: that is what its images carry to the
+ * PACS once attached (the corrected copies), and what the technician must see. The row itself
+ * keeps the values as received, which attach previews and audit records compare against.
+ */
 const SELECT_STUDY = `
-  SELECT s.study_uid, s.patient_id, s.patient_name, s.patient_birth_date, s.patient_sex, s.accession_number,
-         s.study_date, s.study_time, s.study_description, s.modality, s.visit_id,
+  SELECT s.study_uid,
+         COALESCE(v.patient_id, s.patient_id) AS patient_id,
+         COALESCE(v.patient_name, s.patient_name) AS patient_name,
+         COALESCE(v.birth_date, s.patient_birth_date) AS patient_birth_date,
+         COALESCE(NULLIF(v.sex, ''), s.patient_sex) AS patient_sex,
+         COALESCE(NULLIF(v.accession_number, ''), s.accession_number) AS accession_number,
+         s.study_date, s.study_time,
+         COALESCE(NULLIF(v.procedure_name, ''), s.study_description) AS study_description,
+         s.modality, s.visit_id,
          s.first_received_at, s.last_received_at,
-         (SELECT COUNT(*) FROM instances i WHERE i.study_uid = s.study_uid) AS instance_count,
+         (SELECT COUNT(*) FROM instances i WHERE i.study_uid = s.study_uid AND ${VISIBLE_INSTANCE}) AS instance_count,
          (SELECT COUNT(*) FROM series se WHERE se.study_uid = s.study_uid) AS series_count,
          ${studyStateSql('s')} AS state
-  FROM studies s`;
+  FROM studies s LEFT JOIN visits v ON v.id = s.visit_id`;
 
 /** LIKE pattern for a folded word, with LIKE's wildcards escaped. */
 function likeWord(w: string): string {
@@ -78,10 +97,11 @@ function likeWord(w: string): string {
 }
 
 export function listStudies(db: Db, filter: StudyFilter, now: number): { items: StudyListItem[]; total: number } {
-  const where: string[] = [];
+  const where: string[] = ['s.replaced_by IS NULL'];
   const params: Record<string, string | number> = { ...stateParams(now) };
   foldedWords(filter.text ?? '').forEach((w, i) => {
-    where.push(`s.search_text LIKE @w${i} ESCAPE '\\'`);
+    // Found by what it arrived as and by the visit it was attached to.
+    where.push(`(s.search_text || ' ' || COALESCE(v.search_text, '')) LIKE @w${i} ESCAPE '\\'`);
     params[`w${i}`] = likeWord(w);
   });
   if (filter.dateFrom) {
@@ -92,7 +112,7 @@ export function listStudies(db: Db, filter: StudyFilter, now: number): { items: 
     where.push("s.study_date <= @dateTo AND s.study_date <> ''");
     params.dateTo = filter.dateTo;
   }
-  const inner = `${SELECT_STUDY}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const inner = `${SELECT_STUDY} WHERE ${where.join(' AND ')}`;
   const stateWhere = filter.state ? ' WHERE state = @state' : '';
   if (filter.state) params.state = filter.state;
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM (${inner})${stateWhere}`).get(params) as { n: number }).n;
@@ -117,7 +137,7 @@ export function getStudy(db: Db, studyInstanceUID: string, now: number): StudyDe
               i.station_name, i.rows, i.columns, i.transfer_syntax_uid, i.size, i.sha256, i.source, i.received_at,
               o.status AS outbox_status
        FROM instances i JOIN outbox o ON o.instance_id = i.id
-       WHERE i.study_uid = ? ORDER BY CAST(i.instance_number AS INTEGER), i.received_at, i.id`,
+       WHERE i.study_uid = ? AND ${VISIBLE_INSTANCE} ORDER BY CAST(i.instance_number AS INTEGER), i.received_at, i.id`,
     )
     .all(studyInstanceUID) as Array<{
     series_uid: string;

@@ -315,9 +315,11 @@ export function createOutboxStore(db: Db) {
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM studies s ${whereSql}`).get(...args) as { n: number }).n;
       const studies = db
         .prepare(
-          `SELECT s.study_uid AS uid, s.patient_name AS patientName, s.patient_id AS patientID, s.accession_number AS accessionNumber,
+          // Attached studies go to the PACS under the visit's identity: show that one.
+          `SELECT s.study_uid AS uid, COALESCE(v.patient_name, s.patient_name) AS patientName, COALESCE(v.patient_id, s.patient_id) AS patientID,
+                  COALESCE(NULLIF(v.accession_number, ''), s.accession_number) AS accessionNumber,
                   s.study_date AS studyDate, s.released_at AS releasedAt
-           FROM studies s ${whereSql} ORDER BY s.last_received_at DESC, s.study_uid LIMIT ? OFFSET ?`,
+           FROM studies s LEFT JOIN visits v ON v.id = s.visit_id ${whereSql} ORDER BY s.last_received_at DESC, s.study_uid LIMIT ? OFFSET ?`,
         )
         .all(...args, opts.limit, opts.offset) as {
         uid: string;

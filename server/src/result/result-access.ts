@@ -54,8 +54,8 @@ export interface ResultAccess {
   answerBirthYear(s: SessionView, answer: string): Promise<BirthYearOutcome>;
   /** The session's images, or null while the PACS has none yet (or cannot be reached). */
   images(s: SessionView): Promise<ImageRef[] | null>;
-  /** The instance behind one of this session's image ids, or null. */
-  image(s: SessionView, imageId: string): Promise<StudyImage | null>;
+  /** The session and the instance behind one of its image ids, in one round trip; null as `session`. */
+  sessionImage(sessionId: string | undefined, imageId: string): Promise<{ session: SessionView; image: StudyImage | null } | null>;
   log(s: SessionView, event: AccessEvent, detail?: Record<string, string | number>): Promise<void>;
 }
 
@@ -91,6 +91,11 @@ const JOINS = (hash: string) => `
 
 const SLIP_BY_HASH = `SELECT ${LIVE_COLUMNS} FROM (SELECT $1::text AS h) q ${JOINS('q.h')}`;
 const SESSION_SLIP = `SELECT rs.verified, ${LIVE_COLUMNS} FROM result_sessions rs ${JOINS('rs.token_hash')} WHERE rs.id_hash = $1 AND rs.expires_at > $2`;
+const SESSION_IMAGE = `
+  SELECT rs.verified, ${LIVE_COLUMNS}, si.study_uid AS img_study, si.series_uid AS img_series, si.instance_uid AS img_instance
+    FROM result_sessions rs ${JOINS('rs.token_hash')}
+    LEFT JOIN session_images si ON si.session_hash = rs.id_hash AND si.image_id = $3
+   WHERE rs.id_hash = $1 AND rs.expires_at > $2`;
 
 export function createResultAccess(deps: {
   sql: Sql;
@@ -104,6 +109,7 @@ export function createResultAccess(deps: {
   const { sql, clock, logger, pacs } = deps;
   const listCacheMs = deps.listCacheMs ?? 10_000;
   const listCache = new Map<string, { at: number; images: StudyImage[] }>();
+  const inflight = new Map<string, Promise<StudyImage[]>>();
 
   const live = (row: SlipRow | undefined): SlipView | null => {
     if (!row || row.token_hash === null) return null;
@@ -127,7 +133,13 @@ export function createResultAccess(deps: {
     const hit = listCache.get(studyUID);
     const now = clock.now();
     if (hit && now - hit.at < listCacheMs) return hit.images;
-    const images = await (pacs as PacsImageSource).listImages(studyUID);
+    // Fifty phones arriving together share one PACS search.
+    let pending = inflight.get(studyUID);
+    if (!pending) {
+      pending = (pacs as PacsImageSource).listImages(studyUID).finally(() => inflight.delete(studyUID));
+      inflight.set(studyUID, pending);
+    }
+    const images = await pending;
     if (listCache.size > 5000) listCache.clear();
     // An empty answer is not cached: images may land any second.
     if (images.length > 0) listCache.set(studyUID, { at: now, images });
@@ -227,16 +239,22 @@ export function createResultAccess(deps: {
         .map((r) => ({ id: r.image_id }));
     },
 
-    async image(s, imageId) {
-      if (!/^[A-Za-z0-9_-]{22}$/.test(imageId)) return null;
-      const rows = await sql.query<{ study_uid: string; series_uid: string; instance_uid: string }>(
-        'SELECT study_uid, series_uid, instance_uid FROM session_images WHERE session_hash = $1 AND image_id = $2',
-        [s.idHash, imageId],
+    async sessionImage(sessionId, imageId) {
+      if (!sessionId || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
+      const idHash = sha256Hex(sessionId);
+      const [row] = await sql.query<SlipRow & { verified: boolean; img_study: string | null; img_series: string | null; img_instance: string | null }>(
+        SESSION_IMAGE,
+        [idHash, clock.now(), /^[A-Za-z0-9_-]{22}$/.test(imageId) ? imageId : ''],
       );
-      const r = rows[0];
+      const slip = live(row);
+      if (!row || !slip) return null;
+      const session = { idHash, verified: row.verified || !slip.requireBirthYear, slip };
       // Belt and braces: the instance must still belong to one of the slip's studies.
-      if (!r || !s.slip.studyUIDs.includes(r.study_uid)) return null;
-      return { studyUID: r.study_uid, seriesUID: r.series_uid, instanceUID: r.instance_uid, seriesNumber: 0, instanceNumber: 0 };
+      const ok = row.img_study !== null && row.img_series !== null && row.img_instance !== null && slip.studyUIDs.includes(row.img_study);
+      return {
+        session,
+        image: ok ? { studyUID: row.img_study as string, seriesUID: row.img_series as string, instanceUID: row.img_instance as string, seriesNumber: 0, instanceNumber: 0 } : null,
+      };
     },
 
     log: (s, event, detail) => recordAccess(sql, clock, s.slip.tokenHash, event, detail),

@@ -122,10 +122,11 @@ export function resultRoutes(d: ResultRoutesDeps): Route[] {
     }),
 
     route('GET', '/result/img/:id', /^\/result\/img\/([A-Za-z0-9_-]{22})$/, async (ctx) => {
-      const s = await sessionOr404(ctx);
-      if (!s) return;
-      const img = s.verified ? await d.access.image(s, ctx.params[0] as string) : null;
-      if (!img || !d.pacs) return sendHtml(ctx.res, 404, invalidPage(frame(ctx, '/')));
+      const found = await d.access.sessionImage(readCookies(ctx.req).get(SESSION), ctx.params[0] as string);
+      if (found) ctx.logFields.tok = hashPrefix(found.session.slip.tokenHash);
+      const img = found?.session.verified ? found.image : null;
+      if (!found || !img || !d.pacs) return sendHtml(ctx.res, 404, invalidPage(frame(ctx, '/')));
+      const s = found.session;
       const full = ctx.url.searchParams.get('size') === 'full';
       const download = ctx.url.searchParams.get('download') === '1';
       const viewport = full || download ? null : SCREEN_VIEWPORT;

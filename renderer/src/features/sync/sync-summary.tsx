@@ -40,7 +40,7 @@ export function SyncSummary({ status, rate }: { status: SyncStatus; rate: number
       </div>
       {retry.isSuccess && (
         <p className="alert alert-info" role="status">
-          {t('sync.retried', { count: retry.data.reset, n: formatCount(retry.data.reset, lang) })}
+          {retry.data.reset > 0 ? t('sync.retried', { count: retry.data.reset, n: formatCount(retry.data.reset, lang) }) : t('sync.retriedNothing')}
         </p>
       )}
       {retry.isError && <ErrorBox error={retry.error} />}

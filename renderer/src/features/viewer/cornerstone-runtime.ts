@@ -26,7 +26,10 @@ export function startCornerstone(): void {
   if (started) return;
   started = true;
   initCore({ rendering: { useCPURendering: true } } as Parameters<typeof initCore>[0]);
-  initImageLoader({ maxWebWorkers: decoderWorkers() });
+  // The WADO-URI loader with its dicomParser reader (the "legacy" metadata provider): it reads
+  // deflated files (PS3.5 §A.5) — the newer dcmjs-based reader of 5.x does not — and parses
+  // the header without a second pass over the pixel data on this thread.
+  initImageLoader({ maxWebWorkers: decoderWorkers(), useLegacyMetadataProvider: true });
   initTools();
   for (const tool of [WindowLevelTool, PanTool, ZoomTool, LengthTool]) addTool(tool);
   // Room for a handful of 15 MB studies; the least recently used images leave first.

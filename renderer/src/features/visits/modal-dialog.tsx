@@ -16,6 +16,8 @@ export function ModalDialog({ titleId, onCancel, className, children }: { titleI
     const dialog = ref.current;
     if (!dialog) return;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first control; the owner may name a better one (the search box).
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onCancelEvent = (e: Event) => {
       e.preventDefault();
       cancel.current();

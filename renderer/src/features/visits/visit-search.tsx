@@ -9,11 +9,11 @@ import { useTranslation } from 'react-i18next';
 import type { VisitSummary } from '../../../../shared/contract/visits';
 import { ErrorBox } from '../../app/error-text';
 import { Loading } from '../../app/loading';
-import { useDeskClient, useDeskQuery } from '../../lib/query';
+import { useDeskQuery } from '../../lib/query';
 import { DayPicker } from './day-picker';
 import { isoDay } from './visit-format';
-import { pickOnEnter } from './visit-match';
 import { useDebounced } from './use-debounced';
+import { useVisitLookup } from './use-visit-lookup';
 import { VisitLine } from './visit-line';
 
 export interface VisitSearchProps {
@@ -27,22 +27,13 @@ export interface VisitSearchProps {
 
 export function VisitSearch({ idPrefix, onPick, excludeId, autoFocus }: VisitSearchProps) {
   const { t } = useTranslation();
-  const client = useDeskClient();
+  const lookup = useVisitLookup();
   const [day, setDay] = useState(() => isoDay(Date.now()));
   const [typed, setTyped] = useState('');
   const text = useDebounced(typed.trim(), 150);
   const list = useDeskQuery('visits.list', { date: day, text: text || undefined, limit: 50 });
   const results = (list.data?.items ?? []).filter((v) => v.id !== excludeId);
   const inputId = `${idPrefix}-search`;
-
-  // A scanner is faster than the debounce: search the scanned code itself, now. A failed search
-  // shows in the list below on its next refetch; Enter then simply picks nothing.
-  const pickTyped = async (now: string) => {
-    const items =
-      now === text ? results : ((await client.call('visits.list', { date: day, text: now, limit: 50 }).catch(() => null))?.items ?? []).filter((v) => v.id !== excludeId);
-    const picked = pickOnEnter(now, items);
-    if (picked) onPick(picked);
-  };
 
   return (
     <div className="visit-search">
@@ -59,11 +50,12 @@ export function VisitSearch({ idPrefix, onPick, excludeId, autoFocus }: VisitSea
           autoComplete="off"
           spellCheck={false}
           autoFocus={autoFocus}
+          data-autofocus={autoFocus || undefined}
           onChange={(e) => setTyped(e.target.value)}
           onKeyDown={(e) => {
             if (e.key !== 'Enter') return;
             e.preventDefault();
-            void pickTyped(typed.trim());
+            void lookup(day, typed, excludeId).then((picked) => picked && onPick(picked));
           }}
         />
       </div>

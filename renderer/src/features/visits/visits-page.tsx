@@ -13,9 +13,9 @@ import { useDeskQuery, useInvalidateOnEvent } from '../../lib/query';
 import { DayPicker } from './day-picker';
 import { UnattachedStudies } from './unattached-studies';
 import { useDebounced } from './use-debounced';
+import { useVisitLookup } from './use-visit-lookup';
 import { VisitDetailView } from './visit-detail';
 import { isoDay, personName } from './visit-format';
-import { pickOnEnter } from './visit-match';
 import { VisitTable } from './visit-table';
 import { WalkInForm } from './walk-in-form';
 import { WorklistRefresh } from './worklist-refresh';
@@ -37,6 +37,7 @@ function VisitList() {
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<VisitDetail | null>(null);
   const text = useDebounced(typed.trim(), 150);
+  const lookup = useVisitLookup();
   const list = useDeskQuery('visits.list', { date: day, text: text || undefined, limit: 1000 });
   const items = list.data?.items ?? [];
 
@@ -92,9 +93,10 @@ function VisitList() {
             onChange={(e) => setTyped(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') setTyped('');
-              if (e.key === 'Enter' && typed.trim() === text) {
-                const picked = pickOnEnter(text, items);
-                if (picked) window.location.hash = routeHref('visits', picked.id);
+              if (e.key === 'Enter') {
+                void lookup(day, typed).then((picked) => {
+                  if (picked) window.location.hash = routeHref('visits', picked.id);
+                });
               }
             }}
           />
