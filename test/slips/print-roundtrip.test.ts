@@ -36,7 +36,9 @@ describe.each([576, 384] as const)('slip printed at %i dots', (widthDots) => {
   });
 
   it('reaches the socket as the rendered raster, bit for bit, with a QR that scans to the stored token', async () => {
-    const visit = insertVisit(f.db, { patientName: LONG_NAME, procedureName: THREE_EXAMS[0] });
+    // An order without a procedure name: each attached study brings its own exam.
+    const visit = insertVisit(f.db, { patientName: LONG_NAME, procedureName: '' });
+    insertStudy(f.db, visit.id, '1.2.826.0.1.3680043.10.1.0', THREE_EXAMS[0]!, '20260115', '092000');
     insertStudy(f.db, visit.id, '1.2.826.0.1.3680043.10.1.1', THREE_EXAMS[1]!);
     insertStudy(f.db, visit.id, '1.2.826.0.1.3680043.10.1.2', THREE_EXAMS[2]!, '20260115', '094000');
 
@@ -128,7 +130,7 @@ describe.each([576, 384] as const)('slip printed at %i dots', (widthDots) => {
       visitNumber: visit.visitNumber,
       patient: { name: LONG_NAME, birthYear: '1985', sex: 'F' },
       exams: THREE_EXAMS,
-      studyInstanceUIDs: ['1.2.826.0.1.3680043.10.1.1', '1.2.826.0.1.3680043.10.1.2'],
+      studyInstanceUIDs: ['1.2.826.0.1.3680043.10.1.0', '1.2.826.0.1.3680043.10.1.1', '1.2.826.0.1.3680043.10.1.2'],
       issuedAt: f.clock.now(),
       expiresAt: row.expires_at,
       requireBirthYear: false,
@@ -164,7 +166,8 @@ describe.each([576, 384] as const)('slip printed at %i dots', (widthDots) => {
 
   it('wraps a long Vietnamese name and three exams inside the paper', async () => {
     const short = insertVisit(f.db, { patientName: 'LÊ AN' });
-    const long = insertVisit(f.db, { patientName: LONG_NAME, procedureName: THREE_EXAMS[0] });
+    const long = insertVisit(f.db, { patientName: LONG_NAME, procedureName: '' });
+    insertStudy(f.db, long.id, '1.2.3.0', THREE_EXAMS[0]!, '20260115', '092000');
     insertStudy(f.db, long.id, '1.2.3.1', THREE_EXAMS[1]!);
     insertStudy(f.db, long.id, '1.2.3.2', THREE_EXAMS[2]!);
     const draw = (visitId: string) =>

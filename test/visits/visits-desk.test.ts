@@ -105,6 +105,13 @@ describe.skipIf(!dcmtkAvailable())('visits at the desk', () => {
     const v = await t.call('visits.get', { id: walkIn.id });
     expect(v.studies).toHaveLength(1);
     expect(v.imageStatus).toBe('sending');
+
+    // The inbox and the sync list show the identity the images now carry, found by either name.
+    const listed = (await t.call('studies.list', { text: 'tran thi bich ngoc' })).items.find((i) => i.studyInstanceUID === dx.studyInstanceUID)!;
+    expect(listed).toMatchObject({ patientName: 'Trần Thị Bích Ngọc', accessionNumber: walkIn.accessionNumber });
+    expect((await t.call('studies.list', { text: 'MOD-123' })).items.map((i) => i.studyInstanceUID)).toContain(dx.studyInstanceUID);
+    const synced = (await t.call('sync.list', {})).items.find((i) => i.studyInstanceUID === dx.studyInstanceUID)!;
+    expect(synced.patientName).toBe('Trần Thị Bích Ngọc');
   });
 
   it('an image arriving into an attached study waits for its copy, then goes', async () => {

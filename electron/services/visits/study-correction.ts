@@ -42,6 +42,7 @@ import { buildRejectionNote, KOS_SOP_CLASS } from './rejection-note';
 import { readStored, removeStored, writeStored, type WrittenFile } from './stored-files';
 import { utcDicomDateTime } from './local-day';
 import { ACTIVE_INSTANCE, type VisitRow } from './visit-store';
+import { enqueueSlipStudyUpdates } from '../slips/slip-study-updates';
 
 export interface CorrectionContext {
   readonly db: Db;
@@ -363,6 +364,8 @@ function commit(c: CorrectionContext, study: StudyRow, rows: readonly InstanceRo
             AND instance_id IN (SELECT i.id FROM instances i WHERE i.study_uid = ? AND ${ACTIVE_INSTANCE})`,
       ).run(now, target);
     }
+    // A slip printed before these images existed must learn of them (slip-study-updates.ts).
+    enqueueSlipStudyUpdates(db, c.clock, visit.id);
   })();
 }
 

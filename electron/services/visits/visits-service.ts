@@ -25,6 +25,7 @@ import { entriesOf, worklistQuery, type WorklistEntry } from './worklist-entry';
 import { applyVisit, detachStudy, loadStudy, previewVisit, replacementOf, type CorrectionContext, type PreviousIdentity, type StudyOutcome, type StudyPreview } from './study-correction';
 import { automaticVisit, studyKeys, suggestVisits, type SuggestionReason } from './matching';
 import { createKeyedLock } from './keyed-lock';
+import { enqueueSlipStudyUpdates } from '../slips/slip-study-updates';
 
 export interface VisitsDeps {
   readonly db: Db;
@@ -449,6 +450,8 @@ export function createVisits(deps: VisitsDeps): VisitsService {
       const now = clock.now();
       db.transaction(() => {
         db.prepare('UPDATE visits SET reconciled_to = ?, updated_at = ? WHERE id = ?').run(to.id, now, from.id);
+        // The walk-in's slips now show the real visit's studies (slip-study-updates.ts).
+        enqueueSlipStudyUpdates(db, clock, to.id);
         // What the desk learnt at the walk-in (phone, payer) completes the real visit where it is silent.
         const phone = to.phone || from.phone;
         const payer = to.payer || from.payer;

@@ -7,11 +7,10 @@
  * Speed: the viewer code loads while the page is idle, and pointing at a study (or selecting it by
  * keyboard) starts fetching and decoding its first image, so the click finds it already decoded.
  */
-import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyListItem } from '../../../../shared/contract/ingest';
-import { deskQueryKey, useDeskClient, useDeskQuery } from '../../lib/query';
+import { useDeskClient, useDeskQuery } from '../../lib/query';
 import { imageIdFor } from '../viewer/image-ids';
 import { prefetchImage, warmViewer } from '../viewer/load-runtime';
 import { actionFor } from '../viewer/shortcuts';
@@ -33,7 +32,6 @@ interface Selection {
 export function InboxPage() {
   const { t } = useTranslation();
   const client = useDeskClient();
-  const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
   // No timer debounce: each keystroke asks at once (the server search is a few ms) and React
   // keeps typing responsive by rendering the list for the deferred value.
@@ -47,8 +45,11 @@ export function InboxPage() {
   useEffect(() => warmViewer(), []);
 
   const selectedUid = selection?.study.studyInstanceUID ?? null;
-  // The row on screen is fresher than the one remembered at selection (its state chip moves).
-  const selectedStudy = (selection?.index != null ? pages.row(selection.index) : undefined) ?? selection?.study ?? null;
+  // The row on screen is fresher than the one remembered at selection (its state chip moves) —
+  // when it is still that study: a new search or a new arrival moves rows.
+  const atIndex = selection?.index != null ? pages.row(selection.index) : undefined;
+  const listed = atIndex !== undefined && atIndex.studyInstanceUID === selectedUid;
+  const selectedStudy = listed ? atIndex : (selection?.study ?? null);
   const fromPages = selectedUid ? pages.imagesOf(selectedUid) : undefined;
   const single = useDeskQuery(
     'images.list',
@@ -62,24 +63,31 @@ export function InboxPage() {
   // not for every row the pointer sweeps across).
   const prepareTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => void (prepareTimer.current && clearTimeout(prepareTimer.current)), []);
-  const prefetchStudy = useCallback(
+  const prefetchFirst = useCallback(
+    (study: StudyListItem) => {
+      const first = pages.imagesOf(study.studyInstanceUID)?.series[0]?.images[0];
+      if (first) prefetchImage(imageIdFor(first.instanceId, client.transport));
+    },
+    [pages, client.transport],
+  );
+  const pointAt = useCallback(
     (study: StudyListItem) => {
       const images = pages.imagesOf(study.studyInstanceUID);
-      const first = images?.series[0]?.images[0];
-      if (!images || !first) return;
-      prefetchImage(imageIdFor(first.instanceId, client.transport));
+      if (!images) return;
+      prefetchFirst(study);
       if (prepareTimer.current) clearTimeout(prepareTimer.current);
       prepareTimer.current = setTimeout(() => viewer.current?.prepare(images), PREPARE_AFTER_MS);
     },
-    [pages, client.transport],
+    [pages, prefetchFirst],
   );
 
   const select = useCallback(
     (study: StudyListItem, index: number | null) => {
-      prefetchStudy(study);
+      if (prepareTimer.current) clearTimeout(prepareTimer.current);
+      prefetchFirst(study);
       setSelection({ study, index });
     },
-    [prefetchStudy],
+    [prefetchFirst],
   );
 
   const onScan = useCallback(
@@ -93,15 +101,16 @@ export function InboxPage() {
       }
       setNotice({ kind: 'ok', text: t('inbox.scanFound', { code }) });
       setTyped(code);
-      queryClient.setQueryData(deskQueryKey('studies.list', { text: code, limit: 50 }), found);
       setSelection({ study: match, index: null });
     },
-    [client, queryClient, t],
+    [client, t],
   );
 
   // One keyboard door: viewer shortcuts and the barcode scanner (key-router.ts).
   const scanRef = useRef(onScan);
-  scanRef.current = onScan;
+  useEffect(() => {
+    scanRef.current = onScan;
+  }, [onScan]);
   useEffect(() => {
     const router = createKeyRouter({
       onShortcut: (key) => {
@@ -175,10 +184,10 @@ export function InboxPage() {
         ) : (
           <InboxList
             pages={pages}
-            selectedIndex={selection?.index ?? null}
+            selectedIndex={listed ? (selection?.index ?? null) : null}
             selectedUid={selectedUid}
             onSelect={select}
-            onPoint={prefetchStudy}
+            onPoint={pointAt}
             onVisible={onVisible}
           />
         )}

@@ -32,8 +32,8 @@ export function startCornerstone(): void {
   initImageLoader({ maxWebWorkers: decoderWorkers(), useLegacyMetadataProvider: true });
   initTools();
   for (const tool of [WindowLevelTool, PanTool, ZoomTool, LengthTool]) addTool(tool);
-  // Room for a handful of 15 MB studies; the least recently used images leave first.
-  cache.setMaxCacheSize(768 * 1024 * 1024);
+  // Room for about thirty 15 MB images; the least recently used leave first.
+  cache.setMaxCacheSize(512 * 1024 * 1024);
 }
 
 const pending = new Map<string, Promise<Types.IImage>>();

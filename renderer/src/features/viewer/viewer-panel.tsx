@@ -50,7 +50,10 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
   const [rejecting, setRejecting] = useState(false);
   const qa = useRef<QaHandle>(null);
   const studyUID = study?.studyInstanceUID ?? null;
-  useDeskQuery('studies.get', { studyInstanceUID: studyUID ?? '' }, { enabled: studyUID !== null, staleTime: Infinity });
+  const rendered = snapshot?.renderState === 'rendered';
+  // The audited read, once the pixels are up: its audit write must not hold up the image bytes,
+  // which the same desk process is streaming at the moment of the click.
+  useDeskQuery('studies.get', { studyInstanceUID: studyUID ?? '' }, { enabled: studyUID !== null && rendered, staleTime: Infinity });
 
   // A new study starts at its first image.
   const [shownStudy, setShownStudy] = useState<string | null>(null);
@@ -80,7 +83,6 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
   }, [engine, stackKey, at.image]);
 
   // Once the first image is up, fetch the rest of the study in the background.
-  const rendered = snapshot?.renderState === 'rendered';
   useEffect(() => {
     if (!rendered || !images) return;
     for (const s of images.series) for (const i of s.images.slice(0, 12)) prefetchImage(imageIdFor(i.instanceId, client.transport));
