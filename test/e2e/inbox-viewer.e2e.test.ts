@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDx, makeStudy, type DxFile } from '../support/dicom-fixtures';
+import { makeDx, makeStudy, newUid, type DxFile } from '../support/dicom-fixtures';
 import { chromiumAvailable } from '../support/real-parts';
 import { tempDir } from '../support/temp-dir';
 import { fitGeometry, openStudy, openWorkstation, renderCount, row, sampleCanvas, waitRendered, type Workstation } from './viewer-harness';
@@ -173,6 +173,54 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     expect(Math.abs((await sampleAt(BODY)) - grey(BODY.value, bone.w, bone.l))).toBeLessThan(6);
   });
 
+  it('measures a length, shows 1:1, and steps through images and series', async () => {
+    const { page } = ws;
+    const study = newUid();
+    const s1 = makeStudy(ws.exportDir, { views: 2, studyInstanceUID: study, seriesNumber: 1, patientName: 'VÕ MINH TÂM', patientID: 'BN7003', rows: N, columns: N, seed: 7 });
+    makeStudy(ws.exportDir, { views: 1, studyInstanceUID: study, seriesNumber: 2, patientName: 'VÕ MINH TÂM', patientID: 'BN7003', rows: N, columns: N, seed: 7, viewPosition: 'LL' });
+    await row(page, s1[0]!.studyInstanceUID).waitFor();
+    await page.getByText('3 ảnh').waitFor();
+    await openStudy(page, study);
+    const bl = page.locator('.overlay-bl');
+    expect(await bl.textContent()).toContain('Loạt 1/2');
+
+    let n = await renderCount(page);
+    await page.keyboard.press('ArrowRight');
+    await waitRendered(page, n);
+    expect(await bl.textContent()).toContain('Ảnh 2/2');
+    n = await renderCount(page);
+    await page.keyboard.press(']');
+    await waitRendered(page, n);
+    expect(await bl.textContent()).toContain('Loạt 2/2');
+    expect(await bl.textContent()).toContain('LL');
+
+    n = await renderCount(page);
+    await page.keyboard.press('0');
+    await waitRendered(page, n);
+    expect(await page.locator('[data-testid=overlay-bottom-right]').textContent()).toContain('Thu phóng 100%');
+    n = await renderCount(page);
+    await page.keyboard.press('f');
+    await waitRendered(page, n);
+
+    // Length: the tool takes the left button; a drag across 200 image pixels of 0.139 mm reads ≈ 27.8 mm.
+    await page.keyboard.press('l');
+    await page.locator('[data-action=toolLength][aria-pressed=true]').waitFor();
+    const g = await fitGeometry(page, N, N);
+    const box = (await page.locator('[data-testid=viewport]').boundingBox())!;
+    const a = g.at(150, 250);
+    const b = g.at(350, 250);
+    await page.mouse.move(box.x + a.x, box.y + a.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + b.x, box.y + b.y, { steps: 8 });
+    await page.mouse.up();
+    const label = page.locator('[data-testid=viewport] [data-active=true] svg text');
+    await label.first().waitFor();
+    const mm = Number(/([\d.]+)\s*mm/.exec((await label.allTextContents()).join(' '))?.[1]);
+    expect(mm).toBeGreaterThan(26);
+    expect(mm).toBeLessThan(29.5);
+    await page.keyboard.press('w');
+  });
+
   it('renders every syntax ingest accepts — JPEG lossless, JPEG-LS, JPEG 2000, RLE, implicit, big endian, deflated — with the same pixels', async () => {
     const files: Array<[string, DxFile]> = [];
     for (const syntax of ['jpeg-lossless', 'jpeg-ls', 'jpeg2000', 'implicit-le', 'explicit-be', 'deflated'] as const) {
@@ -210,7 +258,7 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     await search.fill('bn7001');
     await row(page, an[0]!.studyInstanceUID).waitFor();
     await search.fill('');
-    await page.locator('[data-testid=inbox-count]', { hasText: '9 ca chụp' }).waitFor();
+    await page.locator('[data-testid=inbox-count]', { hasText: '10 ca chụp' }).waitFor();
   });
 
   it('opens a patient’s study from a barcode scanned outside any text box', async () => {
