@@ -5,6 +5,7 @@ import { openDatabase } from '../store/database';
 import { manualClock } from '../clock';
 import { createAuditLog } from './audit-log';
 import { tempDir } from '../../../test/support/temp-dir';
+import { recordPayloadSchemas } from '../../../shared/records';
 
 describe('audit log', () => {
   it('chains records and verifies them', () => {
@@ -14,6 +15,18 @@ describe('audit log', () => {
     for (let i = 0; i < 5; i++) log.append({ operatorId: 'op', action: 'x.y', outcome: 'ok', detail: { i } });
     expect(log.verify()).toEqual({ ok: true, checked: 5, firstBrokenSeq: null });
     expect(log.list({ limit: 2 }).map((r) => r.seq)).toEqual([5, 4]);
+    db.close();
+    dir.remove();
+  });
+
+  it('queues every record, with its hashes, for the clinic server in the same transaction', () => {
+    const dir = tempDir();
+    const db = openDatabase(join(dir.path, 'a.sqlite'));
+    const rec = createAuditLog(db, manualClock(), 'desk-1').append({ operatorId: 'op', action: 'visits.attach', outcome: 'ok', patientID: 'BN1' });
+    const rows = db.prepare("SELECT payload FROM records_outbox WHERE kind = 'audit'").all() as { payload: string }[];
+    expect(rows.map((r) => JSON.parse(r.payload))).toEqual([expect.objectContaining({ seq: rec.seq, action: 'visits.attach', patientID: 'BN1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    // The server accepts exactly this shape.
+    expect(recordPayloadSchemas.audit.safeParse(JSON.parse(rows[0]!.payload)).success).toBe(true);
     db.close();
     dir.remove();
   });

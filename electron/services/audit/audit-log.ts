@@ -2,11 +2,14 @@
  * The append-only, hash-chained audit log. Each record's hash covers its fields and the previous
  * record's hash; triggers reject UPDATE and DELETE, and `verify()` finds the first record whose
  * stored fields no longer hash to what the chain says — an edit made by going around SQLite.
+ * Each record also joins the records outbox in the same transaction, so the clinic server
+ * receives the desk's whole log, hashes included.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
 import type { Clock } from '../clock';
 import type { AuditRecord } from '../../../shared/contract/foundation';
+import { enqueueRecord } from '../records/records-outbox';
 
 const GENESIS = '0'.repeat(64);
 
@@ -62,6 +65,7 @@ export function createAuditLog(db: Db, clock: Clock, deskId: string): AuditLog {
     };
     const row: Row = { ...base, hash: hashOf(base) };
     insert.run(row);
+    enqueueRecord(db, clock, 'audit', { ...toRecord(row), prevHash: row.prev_hash, hash: row.hash });
     return row;
   });
 
