@@ -116,8 +116,14 @@ export const slipRecordSchema = z.object({
     sex: z.enum(['', 'M', 'F', 'O']),
   }),
   exams: z.array(z.string()),
-  /** Studies linked so far and the one the worklist order announced; images may still be on their way. */
+  /**
+   * The visit's studies now (linked ones and the one the worklist order announced; images may
+   * still be on their way). The whole list, not an addition: a study corrected away from the
+   * visit leaves it, so the page stops showing another patient's images.
+   */
   studyInstanceUIDs: z.array(z.string()),
+  /** 0 for the printed slip, +1 for each later study-list update; the server keeps the highest. */
+  revision: z.number().int().min(0).default(0),
   issuedAt: z.number().int(),
   expiresAt: z.number().int(),
   requireBirthYear: z.boolean(),

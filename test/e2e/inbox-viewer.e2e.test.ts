@@ -215,6 +215,7 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     await page.mouse.up();
     const label = page.locator('[data-testid=viewport] [data-active=true] svg text');
     await label.first().waitFor();
+    console.log('LABEL', JSON.stringify(await label.allTextContents()));
     const mm = Number(/([\d.]+)\s*mm/.exec((await label.allTextContents()).join(' '))?.[1]);
     expect(mm).toBeGreaterThan(26);
     expect(mm).toBeLessThan(29.5);

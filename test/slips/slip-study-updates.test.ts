@@ -58,7 +58,7 @@ describe.runIf(haveDcmtk)('slip study updates', () => {
     expect(records).toHaveLength(2);
     const update = records[1]!;
     expect(update.id).not.toBe(issued!.id);
-    expect(update.payload).toEqual({ ...issued!.payload, studyInstanceUIDs: [dx.studyInstanceUID] });
+    expect(update.payload).toEqual({ ...issued!.payload, studyInstanceUIDs: [dx.studyInstanceUID], revision: 1 });
     // What the server will accept (shared/records.ts is its parser too).
     expect(recordPayloadSchemas.slip.safeParse(update.payload).success).toBe(true);
 
@@ -68,6 +68,21 @@ describe.runIf(haveDcmtk)('slip study updates', () => {
     await waitFor(() => (t.desk.db.prepare('SELECT send_path FROM instances WHERE sop_instance_uid = ?').get(second.sopInstanceUID) as { send_path: string | null }).send_path, 'the late image to join the visit');
     expect(allSlipRecords()).toBe(before);
     expect(t.desk.db.transaction(() => enqueueSlipStudyUpdates(t.desk.db, t.clock, visit.id))()).toEqual([]);
+  });
+
+  it('a study moved to another visit, or detached, leaves the slip: the whole list, the next revision', async () => {
+    const a = await walkIn('Lê Thị Mai');
+    const b = await walkIn('Phạm Văn Hùng');
+    const dx = await arrived({ patientName: 'LE^THI^MAI' });
+    await t.call('visits.attach', { visitId: a.id, studyInstanceUIDs: [dx.studyInstanceUID] });
+    const slipA = await print(a.id);
+    const slipB = await print(b.id);
+    // Wrong patient, noticed before sending: the study goes to B, and A's page must stop showing it.
+    await t.call('visits.attach', { visitId: b.id, studyInstanceUIDs: [dx.studyInstanceUID] });
+    await t.call('visits.detach', { studyInstanceUIDs: [dx.studyInstanceUID] });
+    const history = (slipId: string) => slipRecordsOf(slipId).map((r) => [r.payload.revision, r.payload.studyInstanceUIDs]);
+    expect(history(slipA)).toEqual([[0, [dx.studyInstanceUID]], [1, []]]);
+    expect(history(slipB)).toEqual([[0, []], [1, [dx.studyInstanceUID]], [2, []]]);
   });
 
   it('a visit without a slip gets no slip record', async () => {

@@ -3,24 +3,24 @@
  *
  * A slip may be printed before its images exist (a walk-in, images not yet attached): its `slip`
  * record then carries only the studies known at print time, and the server shows a patient only
- * the studies its record lists (it never searches the PACS by patient). So whenever a study joins
- * a visit — attach, automatic match, reconcile of a walk-in into its worklist visit, correction
- * to this visit — the desk enqueues a later `slip` record for each live slip that now points at a
- * study the server has not been told about, in the same transaction as the change.
+ * the studies its record lists (it never searches the PACS by patient). So whenever a visit's
+ * studies change — attach, automatic match, reconcile of a walk-in into its worklist visit, a
+ * correction to or away from this visit, a detach — the desk enqueues a later `slip` record for
+ * each live slip whose study list is no longer the visit's, in the same transaction as the change.
  *
- * The server's rule (server/src/records/records-store.ts): a later `slip` record with the same
- * token hash, from the same desk, updates the display fields and adds its study UIDs; the record
- * id is the idempotency key. So each update is a new record (new UUID) repeating the slip's first
- * payload with the studies so far. What the server has been told is read back from the desk's own
- * outbox (every `slip` record of that slip, delivered or pending; nothing prunes the outbox), so a
- * second call with nothing new enqueues nothing, and a record lost in transit is never assumed
- * delivered: the sender retries it and the server merges in any order.
+ * The server's rule (server/src/records/records-store.ts): a `slip` record with the same token
+ * hash, from the same desk, and a revision at least the stored one replaces the display fields
+ * and the study list; an older revision changes nothing; the record id is the idempotency key.
+ * So each update is a new record (new UUID) with the next revision and the whole current list —
+ * a study that left the visit leaves the patient's page. The latest record is read back from the
+ * desk's own outbox (delivered or pending; nothing prunes it), so a second call with nothing new
+ * enqueues nothing, and records delivered out of order still end at the latest list.
  *
  * Revoked and expired slips are left alone: their token opens nothing any more.
  */
 import type { Db } from '../store/database';
 import type { Clock } from '../clock';
-import type { SlipRecord } from '../../../shared/contract/slips';
+import { slipRecordSchema, type SlipRecord } from '../../../shared/contract/slips';
 import { enqueueRecord } from '../records/records-outbox';
 import { readSlipVisit, visitExams, visitStudyUIDs } from './visit-query';
 
@@ -53,22 +53,27 @@ export function enqueueSlipStudyUpdates(db: Db, clock: Clock, visitId: string): 
   );
   const enqueued: string[] = [];
   for (const slip of slips) {
-    const sent = (recordsOf.all(slip.id) as { payload: string }[]).map((r) => JSON.parse(r.payload) as SlipRecord);
+    const sent = (recordsOf.all(slip.id) as { payload: string }[]).map((r) => slipRecordSchema.parse(JSON.parse(r.payload)));
     const latest = sent.at(-1);
     const visit = readSlipVisit(db, slip.visit_id);
     // A slip always has its issuing record (slip-store inserts both in one transaction).
     if (!latest || !visit) continue;
-    const known = new Set(sent.flatMap((r) => r.studyInstanceUIDs));
-    const added = visitStudyUIDs(visit).filter((uid) => !known.has(uid));
-    if (added.length === 0) continue;
+    const current = visitStudyUIDs(visit);
+    if (sameSet(current, latest.studyInstanceUIDs)) continue;
     const record: SlipRecord = {
       ...latest,
-      studyInstanceUIDs: [...known, ...added],
+      studyInstanceUIDs: current,
       exams: mergeExams(latest.exams, visitExams(visit)),
+      revision: latest.revision + 1,
     };
     enqueued.push(enqueueRecord(db, clock, 'slip', record));
   }
   return enqueued;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sb = new Set(b);
+  return a.length === sb.size && a.every((x) => sb.has(x));
 }
 
 /** The printed exams first (the patient holds that paper), then any the visit gained, no repeats. */

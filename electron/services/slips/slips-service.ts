@@ -132,6 +132,7 @@ export function createSlips({ db, clock, logger, settings, printer, fontsDir, ti
       status: 'active',
       lookupCode,
       replaces: replacing[0] ?? null,
+      revision: 0,
     };
     db.transaction(() => insertSlip(db, clock, record, caller.operatorId))();
     caller.audit({

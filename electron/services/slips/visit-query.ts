@@ -62,7 +62,8 @@ export function readSlipVisit(db: Db, visitId: string): SlipVisit | null {
       // An attached study's images carry the visit's procedure as StudyDescription (visits.attach).
       `SELECT s.study_uid, COALESCE(NULLIF(v.procedure_name, ''), s.study_description) AS study_description, s.study_date, s.study_time
          FROM studies s JOIN visits v ON v.id = s.visit_id
-        WHERE s.visit_id = ? ORDER BY s.study_date, s.study_time, s.first_received_at`,
+        -- A study replaced after a correction to another patient holds only the rejected images.
+        WHERE s.visit_id = ? AND s.replaced_by IS NULL ORDER BY s.study_date, s.study_time, s.first_received_at`,
     )
     .all(row.id) as { study_uid: string; study_description: string; study_date: string; study_time: string }[];
   return {

@@ -364,8 +364,10 @@ function commit(c: CorrectionContext, study: StudyRow, rows: readonly InstanceRo
             AND instance_id IN (SELECT i.id FROM instances i WHERE i.study_uid = ? AND ${ACTIVE_INSTANCE})`,
       ).run(now, target);
     }
-    // A slip printed before these images existed must learn of them (slip-study-updates.ts).
+    // A slip printed before these images existed must learn of them, and a slip of the visit the
+    // study left must stop showing them (slip-study-updates.ts).
     enqueueSlipStudyUpdates(db, c.clock, visit.id);
+    if (study.visit_id && study.visit_id !== visit.id) enqueueSlipStudyUpdates(db, c.clock, study.visit_id);
   })();
 }
 
@@ -429,6 +431,7 @@ export async function detachStudy(c: CorrectionContext, studyUid: string): Promi
   const unrelease = c.sendPolicy() === 'on-attach';
   db.transaction(() => {
     db.prepare('UPDATE studies SET visit_id = NULL WHERE study_uid = ?').run(studyUid);
+    if (study.visit_id) enqueueSlipStudyUpdates(db, c.clock, study.visit_id);
     if (rows.length > 0) db.prepare(`UPDATE instances SET send_path = NULL, send_size = NULL WHERE id IN (${placeholders(rows.length)})`).run(...rows.map((r) => r.id));
     if (unrelease) hold(db, studyUid, rows);
   })();

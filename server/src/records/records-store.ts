@@ -68,24 +68,31 @@ export function createRecordsStore({ sql, clock, logger }: { sql: Sql; clock: Cl
   }
 
   async function applySlip(tx: Queryable, deskId: string, recordId: string, s: RecordPayload<'slip'>): Promise<void> {
-    const existing = await tx.query<{ desk_id: string; study_uids: string[] }>('SELECT desk_id, study_uids FROM slips WHERE token_hash = $1 FOR UPDATE', [s.tokenHash]);
+    const existing = await tx.query<{ desk_id: string; revision: number }>('SELECT desk_id, revision FROM slips WHERE token_hash = $1 FOR UPDATE', [s.tokenHash]);
     const row = existing[0];
     if (row && row.desk_id !== deskId) throw new Rejected('token hash belongs to another desk');
-    // A later record for the same token (images attached after printing) adds studies, never drops one.
-    const studies = [...new Set([...(row?.study_uids ?? []), ...s.studyInstanceUIDs])];
+    // A later record for the same token carries the visit's whole study list (images attached
+    // after printing join it; a study corrected to another patient leaves it). Records may arrive
+    // out of order after retries: an older revision changes nothing.
+    if (row && s.revision < row.revision) {
+      logger.info('slip update older than stored, ignored', { tok: hashPrefix(s.tokenHash), revision: s.revision });
+      return;
+    }
+    const studies = [...new Set(s.studyInstanceUIDs)];
     const params = [
       s.tokenHash, deskId, recordId, s.slipId, s.visitId, s.visitNumber, s.patient.name.normalize('NFC'), s.patient.birthYear, s.patient.sex,
       JSON.stringify(s.exams), JSON.stringify(studies), s.clinicName, s.lookupCode, s.replaces, s.requireBirthYear, s.issuedAt, s.expiresAt, clock.now(),
+      s.revision,
     ];
     await tx.query(
       `INSERT INTO slips (token_hash, desk_id, record_id, slip_id, visit_id, visit_number, patient_name, birth_year, sex,
-                          exams, study_uids, clinic_name, lookup_code, replaces, require_birth_year, issued_at, expires_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                          exams, study_uids, clinic_name, lookup_code, replaces, require_birth_year, issued_at, expires_at, updated_at, revision)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (token_hash) DO UPDATE SET
          record_id = EXCLUDED.record_id, visit_number = EXCLUDED.visit_number, patient_name = EXCLUDED.patient_name,
          birth_year = EXCLUDED.birth_year, sex = EXCLUDED.sex, exams = EXCLUDED.exams, study_uids = EXCLUDED.study_uids,
          clinic_name = EXCLUDED.clinic_name, require_birth_year = EXCLUDED.require_birth_year,
-         expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at`,
+         expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at, revision = EXCLUDED.revision`,
       params,
     );
     logger.info('slip stored', { tok: hashPrefix(s.tokenHash), update: row !== undefined, studies: studies.length });

@@ -36,6 +36,7 @@ export function slipRecord(token: string, o: Partial<SlipRecord> & { now?: numbe
     status: 'active',
     lookupCode: 'ABCD2345',
     replaces: null,
+    revision: 0,
     ...over,
   };
   return { id: randomUUID(), kind: 'slip', payload };

@@ -10,7 +10,8 @@
  *   fetched by the worker the first time that syntax is seen, so the UI thread never decodes and
  *   the page never downloads a codec it does not use.
  */
-import { cache, imageLoader, init as initCore, type Types } from '@cornerstonejs/core';
+import { cache, imageLoader, init as initCore, type Types, getRenderingEngines, utilities as csu } from '@cornerstonejs/core';
+(window as unknown as Record<string, unknown>).__csc = { getRenderingEngines, csu };
 import { init as initImageLoader } from '@cornerstonejs/dicom-image-loader';
 import { addTool, init as initTools, LengthTool, PanTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
 

@@ -5,5 +5,6 @@ import { m002Slips } from './002-slips';
 import { m003FilmAudit } from './003-film-audit';
 import { m004ResultAccess } from './004-result-access';
 import { m005Admins } from './005-admins';
+import { m006SlipRevision } from './006-slip-revision';
 
-export const serverMigrations: readonly Migration[] = [m001DesksRecords, m002Slips, m003FilmAudit, m004ResultAccess, m005Admins];
+export const serverMigrations: readonly Migration[] = [m001DesksRecords, m002Slips, m003FilmAudit, m004ResultAccess, m005Admins, m006SlipRevision];

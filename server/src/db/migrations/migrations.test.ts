@@ -155,9 +155,9 @@ describe('migration 005 admins', () => {
     await migrate(sql, serverMigrations, 5);
   });
 
-  it('is the latest, and the full list is strictly ordered', async () => {
+  it('stops at 5, and the full list is strictly ordered', async () => {
     expect(await schemaVersion(sql)).toBe(5);
-    expect(serverMigrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(serverMigrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
     await expect(migrate(sql, [serverMigrations[1]!, serverMigrations[0]!])).rejects.toThrow(/not after/);
   });
 
@@ -169,5 +169,17 @@ describe('migration 005 admins', () => {
     await sql.query(`DELETE FROM admins WHERE username = 'khnv.lan'`);
     const [n] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_sessions');
     expect(n?.n).toBe(0);
+  });
+});
+
+describe('migration 006 slip-revision', () => {
+  it('gives existing slips revision 0 and new ones a revision column', async () => {
+    const before = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM slips');
+    await migrate(sql, serverMigrations, 6);
+    expect(await schemaVersion(sql)).toBe(6);
+    const cols = await sql.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'slips' AND column_name = 'revision'");
+    expect(cols).toHaveLength(1);
+    const zeros = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM slips WHERE revision = 0');
+    expect(zeros[0]?.n).toBe(before[0]?.n);
   });
 });
