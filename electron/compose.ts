@@ -60,7 +60,10 @@ export async function compose(config: DeskConfig): Promise<Desk> {
   const db = openDatabase(join(dataDir, 'desk.sqlite'));
   const settings = createSettingsStore(config.settingsStorage ?? confSettingsStorage(dataDir));
   const events = createEventHub((e) => logger.warn('event listener failed', { error: String(e) }));
-  const audit = createAuditLog(db, clock, deskId);
+  // Every audited action queued a record for the clinic server (and slips and film records are
+  // written by audited actions): wake the records sender, created below, after each one.
+  let wakeRecords = () => {};
+  const audit = createAuditLog(db, clock, deskId, () => wakeRecords());
   const operators = createOperators(db, clock);
 
   settings.onChange((s) => events.emit('settings.changed', publicSettings(s)));
@@ -86,10 +89,11 @@ export async function compose(config: DeskConfig): Promise<Desk> {
     if (name === 'studies.changed' || name === 'settings.changed') sync.nudge();
   });
 
-  // Records outbox → clinic server: settings changes and new film records wake it; it polls otherwise.
+  // Records outbox → clinic server: audited actions (above) and settings changes wake it; it polls otherwise.
   const records = createRecordsSender({ db, clock, logger, target: () => settings.get().server, onState: (st) => events.emit('records.state', st) });
+  wakeRecords = () => records.kick();
   events.subscribe((name) => {
-    if (name === 'settings.changed' || name === 'film.changed') records.kick();
+    if (name === 'settings.changed') records.kick();
   });
 
   const handlers: HandlerTable = {

@@ -212,10 +212,11 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
     await page.mouse.move(box.x + a.x, box.y + a.y);
     await page.mouse.down();
     await page.mouse.move(box.x + b.x, box.y + b.y, { steps: 8 });
+    // Cornerstone applies drags once per frame: let the last move land before releasing.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     await page.mouse.up();
     const label = page.locator('[data-testid=viewport] [data-active=true] svg text');
     await label.first().waitFor();
-    console.log('LABEL', JSON.stringify(await label.allTextContents()));
     const mm = Number(/([\d.]+)\s*mm/.exec((await label.allTextContents()).join(' '))?.[1]);
     expect(mm).toBeGreaterThan(26);
     expect(mm).toBeLessThan(29.5);

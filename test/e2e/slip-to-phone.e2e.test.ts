@@ -300,7 +300,10 @@ describe.runIf(ready)('slip → phone: the printed QR opens the patient’s imag
       const st = await d.call('records.status', {});
       return st.lastError?.code === 'SERVER_UNREACHABLE' && st;
     });
-    expect(failed.pending).toBe(2);
+    // Nothing reached the server: every record (slips and the audit trail) waits.
+    const queued = (d.desk.db.prepare('SELECT count(*) AS n FROM records_outbox').get() as { n: number }).n;
+    expect(failed.pending).toBe(queued);
+    expect(failed.delivered).toBe(0);
     // The slip as issued listed no study; the attach added an update that lists the study.
     const slipRecords = d.desk.db.prepare(`SELECT payload FROM records_outbox WHERE kind = 'slip' ORDER BY rowid`).all() as { payload: string }[];
     expect(slipRecords.map((r) => (JSON.parse(r.payload) as { studyInstanceUIDs: string[] }).studyInstanceUIDs)).toEqual([[], [uid]]);

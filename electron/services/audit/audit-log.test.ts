@@ -26,6 +26,9 @@ describe('audit log', () => {
     const rows = db.prepare("SELECT payload FROM records_outbox WHERE kind = 'audit'").all() as { payload: string }[];
     expect(rows.map((r) => JSON.parse(r.payload))).toEqual([expect.objectContaining({ seq: rec.seq, action: 'visits.attach', patientID: 'BN1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
     // The server accepts exactly this shape.
+    let woken = 0;
+    createAuditLog(db, manualClock(), 'desk-1', () => woken++).append({ operatorId: 'op', action: 'slips.print', outcome: 'ok' });
+    expect(woken).toBe(1);
     expect(recordPayloadSchemas.audit.safeParse(JSON.parse(rows[0]!.payload)).success).toBe(true);
     db.close();
     dir.remove();

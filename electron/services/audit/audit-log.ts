@@ -42,7 +42,8 @@ export interface AuditLog {
   verify(): { ok: boolean; checked: number; firstBrokenSeq: number | null };
 }
 
-export function createAuditLog(db: Db, clock: Clock, deskId: string): AuditLog {
+/** `onAppended` runs after each record is committed (it wakes the records sender). */
+export function createAuditLog(db: Db, clock: Clock, deskId: string, onAppended: () => void = () => {}): AuditLog {
   const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
     `INSERT INTO audit_log (seq, at, operator_id, desk_id, action, outcome, patient_id, study_uid, detail, prev_hash, hash)
@@ -70,7 +71,11 @@ export function createAuditLog(db: Db, clock: Clock, deskId: string): AuditLog {
   });
 
   return {
-    append: (entry) => toRecord(append(entry)),
+    append(entry) {
+      const row = append(entry);
+      onAppended();
+      return toRecord(row);
+    },
     list({ limit, beforeSeq, action }) {
       const rows = db
         .prepare(

@@ -75,6 +75,16 @@ describe('key router', () => {
     expect(h.shortcuts.map((k) => k.key)).toEqual(['1', '2', 'Enter']);
   });
 
+  it('judges a burst by when the keys were pressed, not when a busy page got to them', () => {
+    const h = harness();
+    // Typed 8 ms apart, but handled after a 300 ms stall of the page.
+    h.advance(300);
+    'BN-7'.split('').forEach((c, i) => h.press(c, { timeStamp: i * 8 }));
+    h.press('Enter', { timeStamp: 32 });
+    expect(h.scans).toEqual(['BN-7']);
+    expect(h.shortcuts).toEqual([]);
+  });
+
   it('passes arrows at once and leaves modified keys to the browser', () => {
     const h = harness();
     expect(h.press('ArrowRight')).toBe(true);

@@ -31,6 +31,12 @@ export interface KeyRouterOptions {
 
 export interface KeyLike {
   readonly key: string;
+  /**
+   * When the key was pressed (`KeyboardEvent.timeStamp`, same clock as performance.now()). Used
+   * rather than the time of handling: while the page is busy, keys queue up and would otherwise
+   * look further apart, or closer together, than they were typed.
+   */
+  readonly timeStamp?: number;
   readonly shiftKey: boolean;
   readonly ctrlKey: boolean;
   readonly altKey: boolean;
@@ -68,7 +74,7 @@ export function createKeyRouter(opts: KeyRouterOptions): KeyRouter {
   return {
     handle(e) {
       if (e.ctrlKey || e.altKey || e.metaKey) return false;
-      const t = now();
+      const t = e.timeStamp ?? now();
       if (e.key === 'Enter') {
         if (buffer.length >= minScan && t - lastAt <= gap) {
           if (timer !== null) clearTimer(timer);

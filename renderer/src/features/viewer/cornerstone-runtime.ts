@@ -10,10 +10,10 @@
  *   fetched by the worker the first time that syntax is seen, so the UI thread never decodes and
  *   the page never downloads a codec it does not use.
  */
-import { cache, imageLoader, init as initCore, type Types, getRenderingEngines, utilities as csu } from '@cornerstonejs/core';
-(window as unknown as Record<string, unknown>).__csc = { getRenderingEngines, csu };
+import { cache, imageLoader, init as initCore, type Types } from '@cornerstonejs/core';
 import { init as initImageLoader } from '@cornerstonejs/dicom-image-loader';
 import { addTool, init as initTools, LengthTool, PanTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import { addProjectionGeometry } from './projection-geometry';
 
 let started = false;
 
@@ -31,6 +31,7 @@ export function startCornerstone(): void {
   // deflated files (PS3.5 §A.5) — the newer dcmjs-based reader of 5.x does not — and parses
   // the header without a second pass over the pixel data on this thread.
   initImageLoader({ maxWebWorkers: decoderWorkers(), useLegacyMetadataProvider: true });
+  addProjectionGeometry();
   initTools();
   for (const tool of [WindowLevelTool, PanTool, ZoomTool, LengthTool]) addTool(tool);
   // Room for about thirty 15 MB images; the least recently used leave first.
