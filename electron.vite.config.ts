@@ -10,11 +10,22 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: resolve('electron/main/index.ts'), external: ['better-sqlite3', '@napi-rs/canvas'] },
+      rollupOptions: {
+        // Worker threads are separate entries: the services take their built URLs from main.
+        input: {
+          index: resolve('electron/main/index.ts'),
+          'header-worker': resolve('electron/services/ingest/header-worker.ts'),
+          'thumbnail-worker': resolve('electron/services/images/thumbnail-worker.ts'),
+        },
+        output: { entryFileNames: '[name].js' },
+        external: ['better-sqlite3', '@napi-rs/canvas'],
+      },
     },
   },
   preload: {
     build: {
+      // A sandboxed preload can require only 'electron': bundle everything else into it.
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: { input: resolve('electron/preload/index.ts'), output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },

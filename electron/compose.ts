@@ -24,6 +24,10 @@ import { createVisits, createVisitsHandlers } from './services/visits';
 import { createSyncHandlers, createSyncService } from './services/sync';
 import { createRecordsSender } from './services/records/records-sender';
 import { createRecordsHandlers } from './services/records/handlers';
+import { createThumbnailer } from './services/images/thumbnailer';
+import { createImageRoute } from './services/images/image-route';
+import { createImageFetchHandler } from './services/images/image-fetch-handler';
+import type { BridgeRoute } from './bridge/bridge-server';
 import { createDispatcher, type Dispatch } from './core/dispatch';
 import { createEventHub, type EventHub } from './core/events';
 import type { HandlerTable } from './core/handler-types';
@@ -39,6 +43,13 @@ export interface DeskConfig {
   settingsStorage?: SettingsStorage;
   /** Start watchers and send loops. Tests that drive services step by step turn this off. */
   background?: boolean;
+  /**
+   * Built worker scripts, for a bundled app (electron-vite builds them as their own entries).
+   * Default: the TypeScript sources beside the services, loaded through tsx (dev and tests).
+   */
+  workerUrls?: { ingestHeader?: URL; thumbnail?: URL };
+  /** The Noto Sans TTFs slips are drawn with. Default: the repository's assets/fonts. */
+  fontsDir?: string;
 }
 
 export interface Desk {
@@ -48,6 +59,8 @@ export interface Desk {
   readonly dataDir: string;
   readonly settings: SettingsStore;
   readonly db: Db;
+  /** Image bytes for the viewer: a bridge route (browser mode) and a fetch handler (Electron protocol). */
+  readonly images: { readonly route: BridgeRoute; readonly fetch: (request: Request) => Promise<Response> };
   close(): Promise<void>;
 }
 
@@ -68,7 +81,7 @@ export async function compose(config: DeskConfig): Promise<Desk> {
 
   settings.onChange((s) => events.emit('settings.changed', publicSettings(s)));
 
-  const ingest = createIngestService({ db, clock, logger, dataDir, settings: () => settings.get(), events });
+  const ingest = createIngestService({ db, clock, logger, dataDir, settings: () => settings.get(), events, workerUrl: config.workerUrls?.ingestHeader });
   let ingestInputs = JSON.stringify(settings.get().ingest);
   settings.onChange((s) => {
     const next = JSON.stringify(s.ingest);
@@ -106,13 +119,19 @@ export async function compose(config: DeskConfig): Promise<Desk> {
     ...createIngestHandlers({ db, clock, ingest }),
     ...createReviewHandlers({ review: createReviewService({ db, clock, requireQa: () => settings.get().review.requireQa }), events }),
     ...createFilmHandlers({ db, clock, logger, events, clinicName: () => settings.get().clinic.name }),
-    ...createSlipsHandlers({ slips: createSlips({ db, clock, logger, settings, fontsDir: BUNDLED_FONTS_DIR, printer: createPrinterService({ db, clock, logger, settings }) }) }),
+    ...createSlipsHandlers({ slips: createSlips({ db, clock, logger, settings, fontsDir: config.fontsDir ?? BUNDLED_FONTS_DIR, printer: createPrinterService({ db, clock, logger, settings }) }) }),
     ...createVisitsHandlers({ visits }),
     ...createSyncHandlers({ sync }),
     ...createRecordsHandlers({ db, sender: records }),
   };
 
   const dispatch = createDispatcher({ handlers, operators, audit, deskId, logger });
+  // One thumbnailer (one worker, one cache) behind both transports' image paths.
+  const thumbnailer = createThumbnailer({ dataDir, logger, workerUrl: config.workerUrls?.thumbnail });
+  const images = {
+    route: createImageRoute({ db, dataDir, logger, thumbnailer }),
+    fetch: createImageFetchHandler({ db, dataDir, logger, thumbnailer }),
+  };
   if (config.background !== false) {
     await ingest.start();
     visits.start();
@@ -128,6 +147,7 @@ export async function compose(config: DeskConfig): Promise<Desk> {
     dataDir,
     settings,
     db,
+    images,
     async close() {
       await ingest.stop();
       await visits.stop();

@@ -17,7 +17,7 @@ export interface BrowserMode {
 
 export async function startBrowserMode(config: Omit<DeskConfig, 'mode'> & { port?: number; staticDir?: string }): Promise<BrowserMode> {
   const desk = await compose({ ...config, mode: 'browser' });
-  const bridge = await startBridge({ desk, port: config.port, staticDir: config.staticDir });
+  const bridge = await startBridge({ desk, port: config.port, staticDir: config.staticDir, routes: [desk.images.route] });
   // The automation surface: tools find the URL and this run's token here. Owner-only.
   const file = join(desk.dataDir, 'bridge.json');
   writeFileSync(file, JSON.stringify({ url: bridge.url, token: bridge.token }) + '\n', { mode: 0o600 });

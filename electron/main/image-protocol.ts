@@ -7,9 +7,7 @@
  * `registerSchemesAsPrivileged`); the handler is registered once the desk is composed.
  */
 import { protocol } from 'electron';
-import type { Db } from '../services/store/database';
-import type { Logger } from '../services/logger';
-import { createImageFetchHandler, IMAGE_SCHEME } from '../services/images/image-fetch-handler';
+import { IMAGE_SCHEME } from '../services/images/image-fetch-handler';
 
 /** Call at module load of the main process, before `app.whenReady()`. */
 export function declareImageScheme(): void {
@@ -18,8 +16,8 @@ export function declareImageScheme(): void {
   ]);
 }
 
-/** Call after compose(); returns the unregister function. */
-export function registerImageProtocol(deps: { db: Db; dataDir: string; logger: Logger }): () => void {
-  protocol.handle(IMAGE_SCHEME, createImageFetchHandler(deps));
+/** Call after compose() with the desk's image handler; returns the unregister function. */
+export function registerImageProtocol(handler: (request: Request) => Promise<Response>): () => void {
+  protocol.handle(IMAGE_SCHEME, handler);
   return () => protocol.unhandle(IMAGE_SCHEME);
 }

@@ -9,10 +9,12 @@ import { compose, type Desk } from '../compose';
 import { electronStoreStorage } from './electron-store-storage';
 import { registerIpc } from './ipc';
 import { createDeskWindow, rendererIndex } from './window';
+import { declareImageScheme, registerImageProtocol } from './image-protocol';
 
 let desk: Desk | null = null;
 
 if (!app.requestSingleInstanceLock()) app.quit();
+declareImageScheme();
 
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -28,7 +30,17 @@ app.on('second-instance', () => {
 
 app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
-  desk = await compose({ dataDir, mode: 'electron', version: app.getVersion(), settingsStorage: electronStoreStorage(dataDir) });
+  // Worker scripts are built beside this file as their own entries (electron.vite.config.ts).
+  desk = await compose({
+    dataDir,
+    mode: 'electron',
+    version: app.getVersion(),
+    settingsStorage: electronStoreStorage(dataDir),
+    workerUrls: { ingestHeader: new URL('./header-worker.js', import.meta.url), thumbnail: new URL('./thumbnail-worker.js', import.meta.url) },
+    // Packaged: electron-builder's extraResources; unpackaged: the repository's assets.
+    fontsDir: app.isPackaged ? join(process.resourcesPath, 'fonts') : join(app.getAppPath(), 'assets', 'fonts'),
+  });
+  registerImageProtocol(desk.images.fetch);
   const outDir = join(__dirname, '..');
   const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(rendererIndex(outDir)).href;
   const win = createDeskWindow(appUrl, join(outDir, 'preload', 'index.cjs'));

@@ -114,6 +114,12 @@ describe('loopback bridge', () => {
     ctrl.abort();
   });
 
+  it('serves image bytes only to a signed-in caller, by opaque id', async () => {
+    expect((await fetch(`${mode.bridge.url}/files/instances/1`)).status).toBe(401);
+    const missing = await fetch(`${mode.bridge.url}/files/instances/999999`, { headers: { Authorization: `Bearer ${mode.bridge.token}` } });
+    expect(missing.status).toBe(404);
+  });
+
   it('listens on 127.0.0.1 only', async () => {
     const external = Object.values(networkInterfaces())
       .flat()

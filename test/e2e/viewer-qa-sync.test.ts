@@ -39,7 +39,7 @@ describe.skipIf(!ready)('a rejected image is never sent (Chromium + Orthanc)', (
     const files = makeStudy(ws.exportDir, { views: 2, patientName: 'ĐỖ THỊ QUỲNH', patientID: 'BN8801', rows: 256, columns: 256 });
     const study = files[0]!.studyInstanceUID;
     await row(page, study).waitFor();
-    await page.getByText('2 ảnh').waitFor();
+    await row(page, study).locator('.study-meta', { hasText: '2 ảnh' }).waitFor();
     await openStudy(page, study);
 
     await page.keyboard.press('x');

@@ -11,7 +11,7 @@ import type { StudyListItem } from '../../../../shared/contract/ingest';
 import type { StudyImages } from '../../../../shared/contract/review';
 import { deskQueryKey, useDeskClient, useInvalidateOnEvent } from '../../lib/query';
 
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = 50;
 
 export interface StudyPages {
   /** Total rows for this search (null until the first page answers). */

@@ -19,7 +19,7 @@
  * set from Cornerstone's IMAGE_RENDERED event — so a test waits for a state, never sleeps. The
  * visible slot is the child with data-active="true".
  */
-import { Enums, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { Enums, eventTarget, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, LengthTool, PanTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
 import { pixelStats, presetVoi, rangeToVoi, voiToRange, type ImageVoiFacts, type Voi, type VoiPresetId } from './voi-presets';
 
@@ -84,6 +84,8 @@ interface Slot {
 
 let serial = 0;
 const PREPARE_WAIT_MS = 1500;
+/** Past Cornerstone's 100 ms throttle on measurement statistics. */
+const LABEL_SETTLE_MS = 150;
 
 export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
   const n = ++serial;
@@ -228,6 +230,19 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
       slot.element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onChanged);
     });
   }
+
+  // A measurement's label is recomputed on a 100 ms throttle and only shown at the next draw:
+  // without one more draw after the drag ends, it can read the length of the last-but-one step.
+  let relabel: ReturnType<typeof setTimeout> | null = null;
+  const onMeasured = () => {
+    if (relabel) clearTimeout(relabel);
+    relabel = setTimeout(() => !destroyed && renderState === 'rendered' && viewport().render(), LABEL_SETTLE_MS);
+  };
+  eventTarget.addEventListener(ToolEnums.Events.ANNOTATION_COMPLETED, onMeasured);
+  unlisten.push(() => {
+    eventTarget.removeEventListener(ToolEnums.Events.ANNOTATION_COMPLETED, onMeasured);
+    if (relabel) clearTimeout(relabel);
+  });
 
   function factsFor(): ImageVoiFacts | null {
     const image = viewport().getCornerstoneImage();
