@@ -266,7 +266,8 @@ async function searchBench(ws: Workstation): Promise<BenchResult> {
     const t0 = performance.now();
     await ws.call('studies.list', { text: q, limit: 100 });
     core.push(performance.now() - t0);
-    const label = `${new Intl.NumberFormat('vi-VN').format(expected)} ca khớp`;
+    // The count as digits ("1.234 ca khớp" → 1234), whatever the grouping of the UI language.
+    const digits = String(expected);
     ui.push(
       (await page.evaluate(`(async () => {
         const input = document.getElementById('inbox-search');
@@ -276,7 +277,7 @@ async function searchBench(ws: Workstation): Promise<BenchResult> {
         setter.call(input, ${JSON.stringify(q)});
         input.dispatchEvent(new Event('input', { bubbles: true }));
         await new Promise((resolve) => {
-          const check = () => (count.textContent === ${JSON.stringify(label)} ? resolve() : requestAnimationFrame(check));
+          const check = () => (/ca khớp/.test(count.textContent) && count.textContent.replace(/\D/g, '') === ${JSON.stringify(digits)} ? resolve() : requestAnimationFrame(check));
           check();
         });
         return performance.now() - t0;

@@ -33,47 +33,46 @@ export interface Workstation {
 
 export async function openWorkstation(opts: { locale?: 'vi-VN' | 'en-GB'; viewport?: { width: number; height: number } } = {}): Promise<Workstation> {
   const dir = tempDir('raddesk-e2e-');
-  const desk = await compose({ dataDir: dir.path, mode: 'browser', version: '0.0.0-e2e', background: true, logger: silentLogger });
-  const bridge = await startBridge({
-    desk,
-    staticDir: RENDERER_DIST,
-    routes: [createImageRoute({ db: desk.db, dataDir: dir.path, logger: silentLogger })],
-  });
-  const ops = await desk.dispatch('operators.list', {});
-  if (!ops.ok) throw new Error('operators.list failed');
-  const adminId = ops.value.items.find((o) => o.role === 'admin')!.id;
-  const call = async (method: string, input: unknown = {}) => {
-    const r = await desk.dispatch(method, input, { operatorId: adminId });
-    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-    return r.value;
+  const undo: Array<() => Promise<void> | void> = [() => dir.remove()];
+  // Last opened, first closed; a second call finds nothing left to do.
+  const unwind = async () => {
+    for (const step of undo.splice(0).reverse()) await step();
   };
-  const exportDir = join(dir.path, 'export');
-  mkdirSync(exportDir, { recursive: true });
-  // Files written by the fixtures are complete when renamed into place: no need to wait 2 s.
-  await call('settings.update', { ingest: { stableMs: 200, watchFolders: [exportDir] } });
+  try {
+    const desk = await compose({ dataDir: dir.path, mode: 'browser', version: '0.0.0-e2e', background: true, logger: silentLogger });
+    undo.push(() => desk.close());
+    const bridge = await startBridge({
+      desk,
+      staticDir: RENDERER_DIST,
+      routes: [createImageRoute({ db: desk.db, dataDir: dir.path, logger: silentLogger })],
+    });
+    undo.push(() => bridge.close());
+    const ops = await desk.dispatch('operators.list', {});
+    if (!ops.ok) throw new Error('operators.list failed');
+    const adminId = ops.value.items.find((o) => o.role === 'admin')!.id;
+    const call = async (method: string, input: unknown = {}) => {
+      const r = await desk.dispatch(method, input, { operatorId: adminId });
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.value;
+    };
+    const exportDir = join(dir.path, 'export');
+    mkdirSync(exportDir, { recursive: true });
+    // Files written by the fixtures are complete when renamed into place: no need to wait 2 s.
+    await call('settings.update', { ingest: { stableMs: 200, watchFolders: [exportDir] } });
 
-  const browser = await launchChromium();
-  const context = await browser.newContext({ locale: opts.locale ?? 'vi-VN', viewport: opts.viewport ?? { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  await page.goto(`${bridge.url}/?token=${bridge.token}`);
-  await page.locator('.operator-button').first().click();
-  await page.locator('.inbox-page').waitFor();
-  return {
-    desk,
-    bridge,
-    browser,
-    page,
-    dataDir: dir.path,
-    exportDir,
-    adminId,
-    call,
-    async close() {
-      await browser.close();
-      await bridge.close();
-      await desk.close();
-      dir.remove();
-    },
-  };
+    const browser = await launchChromium();
+    undo.push(() => browser.close());
+    const context = await browser.newContext({ locale: opts.locale ?? 'vi-VN', viewport: opts.viewport ?? { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${bridge.url}/?token=${bridge.token}`);
+    await page.locator('.operator-button').first().click();
+    await page.locator('.inbox-page').waitFor();
+    return { desk, bridge, browser, page, dataDir: dir.path, exportDir, adminId, call, close: unwind };
+  } catch (e) {
+    // A half-open workstation is taken down here: the caller never got it to close.
+    await unwind();
+    throw e;
+  }
 }
 
 /** The row of a study in the inbox, by StudyInstanceUID. */

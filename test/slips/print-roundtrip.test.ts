@@ -138,6 +138,7 @@ describe.each([576, 384] as const)('slip printed at %i dots', (widthDots) => {
       status: 'active',
       lookupCode: row.lookup_code,
       replaces: null,
+      revision: 0,
     });
     expect(JSON.stringify(slipRecord)).not.toContain(token!);
 

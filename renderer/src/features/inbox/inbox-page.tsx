@@ -10,6 +10,8 @@
 import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyListItem } from '../../../../shared/contract/ingest';
+import { currentLanguage } from '../../i18n/i18n';
+import { formatCount } from '../../lib/format';
 import { useDeskClient, useDeskQuery } from '../../lib/query';
 import { imageIdFor } from '../viewer/image-ids';
 import { prefetchImage, warmViewer } from '../viewer/load-runtime';
@@ -30,7 +32,7 @@ interface Selection {
 }
 
 export function InboxPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useDeskClient();
   const [typed, setTyped] = useState('');
   // No timer debounce: each keystroke asks at once (the server search is a few ms) and React
@@ -145,7 +147,7 @@ export function InboxPage() {
         <div className="inbox-head">
           <h1 id="page-title">{t('inbox.title')}</h1>
           <span className="inbox-count" data-testid="inbox-count">
-            {total === null ? '' : t(text ? 'inbox.countFiltered' : 'inbox.count', { count: total })}
+            {total === null ? '' : t(text ? 'inbox.countFiltered' : 'inbox.count', { count: total, n: formatCount(total, currentLanguage(i18n)) })}
           </span>
         </div>
         <IntakeStrip />
