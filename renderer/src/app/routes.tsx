@@ -1,13 +1,8 @@
 /**
  * The pages of the navigation, in order, each loaded on first visit so a heavy page (the viewer,
  * the settings form with its schema) does not slow the start.
- *
- * Film exceptions: the film engineer owns `features/film/`. The route picks up
- * `features/film/film-page.tsx` exporting `FilmPage` as soon as that file exists (Vite resolves the
- * glob at build time); until then it shows the "not available yet" page. No edit here is needed.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { NotYet } from './not-yet';
 
 export const ROUTE_IDS = ['inbox', 'visits', 'film', 'sync', 'settings', 'audit'] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
@@ -19,15 +14,10 @@ export function isRouteId(x: string | undefined): x is RouteId {
 
 type Page = LazyExoticComponent<ComponentType>;
 
-const filmModules = import.meta.glob<{ FilmPage: ComponentType }>('../features/film/film-page.tsx');
-const loadFilm = filmModules['../features/film/film-page.tsx'];
-
 export const PAGES: Readonly<Record<RouteId, Page>> = {
   inbox: lazy(() => import('../features/inbox/inbox-page').then((m) => ({ default: m.InboxPage }))),
   visits: lazy(() => import('../features/visits/visits-page').then((m) => ({ default: m.VisitsPage }))),
-  film: loadFilm
-    ? lazy(() => loadFilm().then((m) => ({ default: m.FilmPage })))
-    : lazy(async () => ({ default: () => <NotYet area="film" /> })),
+  film: lazy(() => import('../features/film/film-page').then((m) => ({ default: m.FilmPage }))),
   sync: lazy(() => import('../features/sync/sync-page').then((m) => ({ default: m.SyncPage }))),
   settings: lazy(() => import('../features/settings/settings-page').then((m) => ({ default: m.SettingsPage }))),
   audit: lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage }))),
