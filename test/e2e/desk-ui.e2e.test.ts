@@ -359,6 +359,24 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
     await page.locator('.unattached').waitFor();
     await page.locator('.language-switch select').selectOption('vi');
   });
+  // Last: its extra study would change the counts the pages above check.
+  it('opens a study from a link and attaches it from the inbox in three clicks', async () => {
+    const second = makeDx(exportDir, { patientName: 'LE^VAN^C', patientID: 'MOD-0077', rows: 128, columns: 128 });
+    await page.locator(`.unattached tr[data-study-uid="${second.studyInstanceUID}"]`).waitFor();
+    await go(`#/inbox/${encodeURIComponent(second.studyInstanceUID)}`, '.inbox-page');
+    // The study under review: attach button → the visit → confirm.
+    await page.getByRole('button', { name: 'Gán lượt khám' }).click();
+    const dialog = page.locator('dialog.attach-dialog');
+    await dialog.locator(`.visit-choice[data-visit-id="${walkInId}"]`).click();
+    await dialog.getByRole('button', { name: 'Xác nhận gán' }).click();
+    await dialog.getByTestId('attach-done').waitFor();
+    await dialog.getByRole('button', { name: 'Xong' }).click();
+    const visit = await call<{ studies: { studyInstanceUID: string }[] }>('visits.get', { id: walkInId });
+    expect(visit.studies.map((x) => x.studyInstanceUID)).toContain(second.studyInstanceUID);
+    // Attached, the same study now offers to change its visit.
+    await page.getByRole('button', { name: 'Đổi lượt khám' }).waitFor();
+  });
+
 });
 
 /** The first capture connection from `from` on that carried a raster job, once it closed. */

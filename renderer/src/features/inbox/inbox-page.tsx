@@ -21,6 +21,8 @@ import { InboxList } from './inbox-list';
 import { IntakeStrip } from './intake-strip';
 import { createKeyRouter, isTypingTarget } from './key-router';
 import { useStudyPages } from './use-study-pages';
+import { AttachVisitDialog } from '../visits';
+import { hashSegments, useHash } from '../../lib/hash-route';
 import './inbox.css';
 
 /** How long the pointer rests on a row before its first image is drawn out of sight. */
@@ -43,6 +45,22 @@ export function InboxPage() {
   const [notice, setNotice] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
   const viewer = useRef<ViewerHandle>(null);
   const pages = useStudyPages(text, visible);
+  const [attachUids, setAttachUids] = useState<readonly string[] | null>(null);
+
+  // `#/inbox/<StudyInstanceUID>` (links from the Visits and Sync pages) opens that study. The hash
+  // never leaves the page: it is not sent to the desk or written to any log.
+  const linked = hashSegments(useHash())[1];
+  useEffect(() => {
+    if (!linked) return;
+    let live = true;
+    client.call('studies.get', { studyInstanceUID: linked }).then(
+      (study) => live && setSelection({ study, index: null }),
+      () => live && setNotice({ kind: 'bad', text: t('inbox.linkNotFound') }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [linked, client, t]);
 
   useEffect(() => warmViewer(), []);
 
@@ -136,6 +154,19 @@ export function InboxPage() {
     };
   }, []);
 
+  // After an attach the study shows its visit's identity: read it again rather than keep the old row.
+  const onAttached = useCallback(
+    (result: unknown) => {
+      setAttachUids(null);
+      if (!result || !selection) return;
+      client.call('studies.get', { studyInstanceUID: selection.study.studyInstanceUID }).then(
+        (study) => setSelection({ study, index: selection.index }),
+        () => undefined,
+      );
+    },
+    [client, selection],
+  );
+
   const onVisible = useCallback((first: number, last: number) => {
     setVisible((v) => (v.first === first && v.last === last ? v : { first, last }));
   }, []);
@@ -179,6 +210,14 @@ export function InboxPage() {
             </button>
           </p>
         ) : null}
+        {selectedStudy ? (
+          <div className="inbox-actions">
+            <button type="button" className="button-primary" onClick={() => setAttachUids([selectedStudy.studyInstanceUID])}>
+              {selectedStudy.visitId ? t('inbox.changeVisit') : t('inbox.attachVisit')}
+            </button>
+          </div>
+        ) : null}
+        {attachUids ? <AttachVisitDialog studyInstanceUIDs={attachUids} onDone={onAttached} /> : null}
         {total === 0 && !pages.loading ? (
           <div className="empty inbox-empty" role="status">
             {text ? t('inbox.noMatch', { text }) : t('inbox.empty')}
