@@ -277,7 +277,7 @@ async function searchBench(ws: Workstation): Promise<BenchResult> {
         setter.call(input, ${JSON.stringify(q)});
         input.dispatchEvent(new Event('input', { bubbles: true }));
         await new Promise((resolve) => {
-          const check = () => (/ca khớp/.test(count.textContent) && count.textContent.replace(/\D/g, '') === ${JSON.stringify(digits)} ? resolve() : requestAnimationFrame(check));
+          const check = () => (/ca khớp/.test(count.textContent) && count.textContent.replace(/\\D/g, '') === ${JSON.stringify(digits)} ? resolve() : requestAnimationFrame(check));
           check();
         });
         return performance.now() - t0;
