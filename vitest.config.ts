@@ -8,7 +8,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'out/**', 'dist/**'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: integration tests wait on real Orthanc, Chromium and PostgreSQL on 2 busy cores.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
   },
