@@ -7,7 +7,7 @@
  * Speed: the viewer code loads while the page is idle, and pointing at a study (or selecting it by
  * keyboard) starts fetching and decoding its first image, so the click finds it already decoded.
  */
-import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyListItem } from '../../../../shared/contract/ingest';
 import { currentLanguage } from '../../i18n/i18n';
@@ -37,9 +37,9 @@ export function InboxPage() {
   const { t, i18n } = useTranslation();
   const client = useDeskClient();
   const [typed, setTyped] = useState('');
-  // No timer debounce: each keystroke asks at once (the server search is a few ms) and React
-  // keeps typing responsive by rendering the list for the deferred value.
-  const text = useDeferredValue(typed.trim());
+  // No debounce: each keystroke asks at once (the search is a few ms in the core), and the list
+  // keeps the previous answer on screen until the new one is in.
+  const text = typed.trim();
   const [visible, setVisible] = useState({ first: 0, last: 20 });
   const [selection, setSelection] = useState<Selection | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
@@ -210,13 +210,17 @@ export function InboxPage() {
             </button>
           </p>
         ) : null}
-        {selectedStudy ? (
-          <div className="inbox-actions">
-            <button type="button" className="button-primary" onClick={() => setAttachUids([selectedStudy.studyInstanceUID])}>
-              {selectedStudy.visitId ? t('inbox.changeVisit') : t('inbox.attachVisit')}
-            </button>
-          </div>
-        ) : null}
+        {/* Always laid out, so selecting a study never moves the list under the pointer. */}
+        <div className="inbox-actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={!selectedStudy}
+            onClick={() => selectedStudy && setAttachUids([selectedStudy.studyInstanceUID])}
+          >
+            {selectedStudy?.visitId ? t('inbox.changeVisit') : t('inbox.attachVisit')}
+          </button>
+        </div>
         {attachUids ? <AttachVisitDialog studyInstanceUIDs={attachUids} onDone={onAttached} /> : null}
         {total === 0 && !pages.loading ? (
           <div className="empty inbox-empty" role="status">
