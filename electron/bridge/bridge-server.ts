@@ -42,10 +42,13 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-/** Content-Security-Policy of the renderer: nothing from outside, no eval (WASM decoders allowed). */
+/**
+ * Content-Security-Policy of the renderer: nothing from outside, no eval (WASM decoders allowed);
+ * `desk-image:` is the Electron app's own image protocol (electron/main/image-protocol.ts).
+ */
 export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; img-src 'self' data: blob:; " +
-  "style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; img-src 'self' data: blob: desk-image:; " +
+  "style-src 'self'; connect-src 'self' desk-image:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 const PAGE_HEADERS = {
   'Content-Security-Policy': RENDERER_CSP,

@@ -41,6 +41,7 @@ describe.skipIf(!ready)('a rejected image is never sent (Chromium + Orthanc)', (
     await row(page, study).waitFor();
     await row(page, study).locator('.study-meta', { hasText: '2 ảnh' }).waitFor();
     await openStudy(page, study);
+    await page.locator('.image-strip .strip-item').nth(1).waitFor();
 
     await page.keyboard.press('x');
     await page.locator('.qa-reasons').waitFor();

@@ -14,8 +14,13 @@ import { tempDir } from '../support/temp-dir';
 const creates: Record<string, string[]> = {
   foundation: ['operators', 'audit_log'],
   ingest: ['studies', 'series', 'instances', 'receipts', 'quarantine', 'outbox'],
+  'ingest-sources': ['ingest_sources', 'quarantine.sha256'],
+  review: ['instances.qa_decision', 'instances.qa_reason'],
+  sync: ['outbox.verify_misses', 'outbox.purged_at'],
   visits: ['visits', 'studies.visit_id'],
   'visit-corrections': ['instances.send_path', 'instances.send_size', 'instances.desk_made', 'instances.replaced_by', 'studies.replaced_by', 'series.replaced_by'],
+  slips: ['slips', 'print_jobs'],
+  film: ['service_catalog', 'film_exceptions', 'film_voids', 'film_approvals', 'visit_billing'],
   'records-outbox': ['records_outbox'],
 };
 

@@ -59,7 +59,13 @@ export function locateInstance(db: Db, dataDir: string, instanceId: number): Ins
   return { instanceId, path, size, transferSyntaxUID: row.transfer_syntax_uid, sha256: row.sha256 };
 }
 
+/**
+ * 1 MB reads: a 15 MB image in 15 turns of the desk's event loop instead of 240 (the default 64 KB),
+ * which matters when ingest and sync share that loop with the viewer's request.
+ */
+const READ_CHUNK = 1024 * 1024;
+
 export function openInstanceBytes(db: Db, dataDir: string, instanceId: number): InstanceBytes {
   const file = locateInstance(db, dataDir, instanceId);
-  return { ...file, stream: createReadStream(file.path) };
+  return { ...file, stream: createReadStream(file.path, { highWaterMark: READ_CHUNK }) };
 }

@@ -25,6 +25,20 @@ describe('outbox store', () => {
   };
   afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
 
+  it('never claims a rejected image; with requireQa a study waits until every image is reviewed', () => {
+    const db = open();
+    seed(db, 3);
+    db.prepare(`UPDATE instances SET qa_decision = 'rejected', qa_reason = '113001' WHERE id = 1`).run();
+    db.prepare(`UPDATE instances SET qa_decision = 'accepted' WHERE id = 2`).run();
+    const s = createOutboxStore(db);
+    // Instance 3 is unreviewed: the study is held back under requireQa.
+    expect(s.claim('1:a', 10, 100, 16, 1e9, true)).toEqual([]);
+    db.prepare(`UPDATE instances SET qa_decision = 'accepted' WHERE id = 3`).run();
+    expect(s.claim('1:a', 10, 100, 16, 1e9, true).map((r) => r.instanceId)).toEqual([2, 3]);
+    expect(s.claim('1:b', 10, 100, 16, 1e9, false)).toEqual([]);
+    db.close();
+  });
+
   it('claims ready rows once, within the batch byte limit (the first row always fits)', () => {
     const db = open();
     seed(db, 5);

@@ -14,6 +14,7 @@
  * is in flight. Rows leased by a run that died (expired, or its process is gone) return to pending.
  */
 import type { Db } from '../store/database';
+import { qaSendableSql } from '../review/qa-gate';
 import type { ErrorInfo } from '../pacs/pacs-client';
 import type { OutboxStatus } from '../../../shared/contract/sync';
 
@@ -72,15 +73,16 @@ export function decodeError(code: string | null, detail: string | null): ErrorIn
 export type OutboxStore = ReturnType<typeof createOutboxStore>;
 
 export function createOutboxStore(db: Db) {
-  const claimCandidates = db.prepare(`
+  // The review capability's QA gate (qa-gate.ts): rejected images never go; with review.requireQa a
+  // study waits until every image is reviewed. One prepared statement per setting value.
+  const candidatesSql = (requireQa: boolean) => `
     SELECT o.instance_id AS instanceId, i.sop_instance_uid AS sopInstanceUID, i.study_uid AS studyInstanceUID,
            i.file_path AS filePath, i.send_path AS sendPath, COALESCE(i.send_size, i.size) AS size, o.attempts AS attempts
     FROM outbox o JOIN instances i ON i.id = o.instance_id
-    WHERE o.status = 'pending' AND o.available_at <= ?
-      -- An image the technician rejected is never sent (migration 015 also refuses its lease).
-      AND i.qa_decision IS NOT 'rejected'
+    WHERE o.status = 'pending' AND o.available_at <= ? AND ${qaSendableSql(requireQa, 'i')}
     ORDER BY o.available_at, o.instance_id
-    LIMIT ?`);
+    LIMIT ?`;
+  const claimCandidates = { open: db.prepare(candidatesSql(false)), requireQa: db.prepare(candidatesSql(true)) };
   const lease = db.prepare(`UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ? WHERE instance_id = ? AND status = 'pending'`);
   const leased = (ids: readonly number[]) => `instance_id IN (${ids.map(() => '?').join(',')}) AND status = 'sending' AND lease_owner = ?`;
 
@@ -89,10 +91,10 @@ export function createOutboxStore(db: Db) {
      * Leases up to `maxCount` ready rows whose sizes add up to at most `maxBytes` (the first row
      * always fits). One immediate transaction: two runs never lease the same row.
      */
-    claim(owner: string, now: number, leaseUntil: number, maxCount: number, maxBytes: number): ClaimedRow[] {
+    claim(owner: string, now: number, leaseUntil: number, maxCount: number, maxBytes: number, requireQa = false): ClaimedRow[] {
       return db
         .transaction(() => {
-          const rows = claimCandidates.all(now, maxCount) as ClaimedRow[];
+          const rows = (requireQa ? claimCandidates.requireQa : claimCandidates.open).all(now, maxCount) as ClaimedRow[];
           const picked: ClaimedRow[] = [];
           let bytes = 0;
           for (const r of rows) {

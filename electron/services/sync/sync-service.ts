@@ -244,7 +244,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const lane = async (): Promise<void> => {
       while (!stopping && conn.state !== 'offline') {
         const now = clock.now();
-        const batch = outbox.claim(owner, now, now + tuning.leaseMs, tuning.batchMaxCount, tuning.batchMaxBytes);
+        const batch = outbox.claim(owner, now, now + tuning.leaseMs, tuning.batchMaxCount, tuning.batchMaxBytes, deps.settings().review.requireQa);
         if (batch.length === 0) return;
         await sendBatch(c, batch);
       }

@@ -28,6 +28,8 @@ export type RenderState = 'idle' | 'loading' | 'rendered' | 'error';
 
 export interface ViewerSnapshot {
   readonly renderState: RenderState;
+  /** The image on screen (null while none is). */
+  readonly imageId: string | null;
   readonly imageIndex: number;
   readonly imageCount: number;
   readonly voi: Voi | null;
@@ -182,6 +184,7 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
     const camera = rendered ? vp.getCamera() : {};
     return {
       renderState,
+      imageId: rendered ? (vp.getCurrentImageId() ?? null) : null,
       imageIndex: vp.getCurrentImageIdIndex?.() ?? 0,
       imageCount,
       voi: props.voiRange ? rangeToVoi(props.voiRange) : null,

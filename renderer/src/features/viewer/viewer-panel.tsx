@@ -50,10 +50,6 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
   const [rejecting, setRejecting] = useState(false);
   const qa = useRef<QaHandle>(null);
   const studyUID = study?.studyInstanceUID ?? null;
-  const rendered = snapshot?.renderState === 'rendered';
-  // The audited read, once the pixels are up: its audit write must not hold up the image bytes,
-  // which the same desk process is streaming at the moment of the click.
-  useDeskQuery('studies.get', { studyInstanceUID: studyUID ?? '' }, { enabled: studyUID !== null && rendered, staleTime: Infinity });
 
   // A new study starts at its first image.
   const [shownStudy, setShownStudy] = useState<string | null>(null);
@@ -65,6 +61,13 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
 
   const series = images?.series[at.series] ?? null;
   const image = series?.images[at.image] ?? null;
+  // What is on screen is this image: only then do the overlays name the patient (never one
+  // patient's name over another's pixels while the new image loads).
+  const showing = image !== null && snapshot?.renderState === 'rendered' && snapshot.imageId === imageIdFor(image.instanceId, client.transport);
+  const rendered = snapshot?.renderState === 'rendered';
+  // The audited read, once the pixels are up: its audit write must not hold up the image bytes,
+  // which the same desk process is streaming at the moment of the click.
+  useDeskQuery('studies.get', { studyInstanceUID: studyUID ?? '' }, { enabled: studyUID !== null && showing, staleTime: Infinity });
   const stackIds = useMemo(() => (series ? series.images.map((i) => imageIdFor(i.instanceId, client.transport)) : []), [series, client.transport]);
   const stackKey = stackIds.join('|');
 
@@ -167,7 +170,7 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
           aria-label={t('viewer.viewport')}
           role="img"
         />
-        {study ? (
+        {study && showing ? (
           <ViewerOverlays
             study={study}
             image={image}
@@ -177,7 +180,7 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
             seriesTotal={images?.series.length ?? 0}
             snapshot={snapshot}
           />
-        ) : (
+        ) : study ? null : (
           <div className="viewer-empty">
             <p>{t('viewer.empty')}</p>
             <p className="viewer-empty-hint">{t('viewer.emptyHint')}</p>
