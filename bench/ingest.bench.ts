@@ -3,7 +3,8 @@
  *
  * 1. Throughput: 200 generated 15 MB DX files through the whole pipeline (framing, header parse
  *    in the worker pool, copy + SHA-256 + fsync, rename, SQLite commit, move to done) against a
- *    plain `copyFile` of the same files (the floor, no fsync). Target ≥ 0.5× copy speed.
+ *    plain `copyFile` of the same files (the floor, no fsync; the faster of a pass before and a
+ *    pass after the ingest). Target ≥ 0.5× copy speed.
  * 2. Latency: from "file stable" (the pipeline's first event for it) to its row being visible in
  *    studies.list, one 15 MB file at a time through the real watcher. Target ≤ 300 ms median;
  *    the anchor is a plain copy of one such file.
@@ -128,15 +129,21 @@ async function throughput(root: string): Promise<BenchResult> {
   const bytes = files.length * tpl.bytes.length;
 
   const copyDir = path.join(root, 'copy');
+  /** One plain copyFile pass over `from` (the floor), into an emptied folder after a sync. */
+  const copyPass = async (from: string[]): Promise<number> => {
+    fs.rmSync(copyDir, { recursive: true, force: true });
+    fs.mkdirSync(copyDir);
+    flushDisk();
+    const t0 = performance.now();
+    for (const f of from) await fsp.copyFile(f, path.join(copyDir, path.basename(f)));
+    const ms = performance.now() - t0;
+    fs.rmSync(copyDir, { recursive: true, force: true });
+    return ms;
+  };
+  const firstCopyMs = await copyPass(files);
   fs.mkdirSync(copyDir);
   flushDisk();
   let t = performance.now();
-  for (const f of files) await fsp.copyFile(f, path.join(copyDir, path.basename(f)));
-  const copyMs = performance.now() - t;
-  fs.rmSync(copyDir, { recursive: true, force: true });
-  fs.mkdirSync(copyDir);
-  flushDisk();
-  t = performance.now();
   for (const f of files) {
     const to = path.join(copyDir, path.basename(f));
     await fsp.copyFile(f, to);
@@ -157,6 +164,10 @@ async function throughput(root: string): Promise<BenchResult> {
   const accepted = outcomes.filter((o) => o.outcome === 'accepted').length;
   await svc.stop();
   db.close();
+  // The disk's own writeback makes a single copy pass swing by 4× here: the floor is the faster
+  // of two passes, one before and one after the ingest (the same bytes, now in the done folder).
+  const doneFiles = fs.readdirSync(svc.paths.done, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const copyMs = Math.min(firstCopyMs, await copyPass(doneFiles));
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(path.join(root, 'src'), { recursive: true, force: true });
 

@@ -103,7 +103,7 @@ export async function compose(config: DeskConfig): Promise<Desk> {
   });
 
   // Records outbox → clinic server: audited actions (above) and settings changes wake it; it polls otherwise.
-  const records = createRecordsSender({ db, clock, logger, target: () => settings.get().server, onState: (st) => events.emit('records.state', st) });
+  const records = createRecordsSender({ db, clock, logger, audit, target: () => settings.get().server, onState: (st) => events.emit('records.state', st), onSlipsRevoked: (revoked) => events.emit('slips.changed', { revoked }) });
   wakeRecords = () => records.kick();
   events.subscribe((name) => {
     if (name === 'settings.changed') records.kick();

@@ -100,3 +100,30 @@ export type RecordResult = z.output<typeof recordResultSchema>;
 
 export const recordsResponseSchema = z.object({ results: z.array(recordResultSchema) });
 export type RecordsResponse = z.output<typeof recordsResponseSchema>;
+
+/**
+ * `GET /api/revocations?after=<cursor>` — tokens an admin revoked on the server, for the asking
+ * desk's own slips, after the desk's cursor (the server's revocation number, never a time), oldest
+ * first. The desk marks each slip revoked and stores `cursor`; `more` says another page is waiting.
+ */
+export const MAX_REVOCATIONS_PER_PAGE = 200;
+
+export const serverRevocationSchema = z.object({
+  /** The server's revocation number: strictly increasing, the desk's cursor. */
+  seq: z.number().int().positive(),
+  slipId: z.string(),
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+  revokedAt: z.number().int(),
+  reason: z.string(),
+  /** The admin's user name on the server (staff, not patient data), for the desk's audit log. */
+  revokedBy: z.string(),
+});
+export type ServerRevocation = z.output<typeof serverRevocationSchema>;
+
+export const revocationFeedSchema = z.object({
+  revocations: z.array(serverRevocationSchema),
+  /** Where the next request starts: the last `seq` on this page, or the cursor sent when empty. */
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+});
+export type RevocationFeed = z.output<typeof revocationFeedSchema>;

@@ -22,6 +22,7 @@ import { createRecordsStore } from './records/records-store';
 import { recordsRoutes } from './records/records-routes';
 import { createResultAccess } from './result/result-access';
 import { createJpegCache } from './result/jpeg-cache';
+import { createProgressiveJpeg } from './pacs/progressive-jpeg';
 import { resultRoutes } from './result/result-routes';
 import { errorPage, invalidPage } from './result/pages';
 import { adminRoutes } from './admin/admin-routes';
@@ -53,6 +54,7 @@ export function createClinicServer(deps: ClinicServerDeps): ClinicServer {
       access,
       pacs,
       jpegCache: createJpegCache(),
+      progressive: createProgressiveJpeg({ path: config.jpegtranPath, logger }),
       limiter: createRateLimiter({ perMinute: config.resultRatePerMinute, clock }),
       assets,
       clock,

@@ -22,6 +22,10 @@ describe('server configuration', () => {
     expect(c.pacs).toMatchObject({ dicomwebUrl: 'http://pacs:8042/dicom-web', username: 'u', password: 'p' });
     expect(() => loadConfig({ PACS_DICOMWEB_URL: 'http://u:p@pacs/dicom-web' })).toThrow(/credentials/);
   });
+  it('finds jpegtran on PATH unless JPEGTRAN_PATH names it', () => {
+    expect(loadConfig({}).jpegtranPath).toBe('jpegtran');
+    expect(loadConfig({ JPEGTRAN_PATH: ' /opt/libjpeg-turbo/bin/jpegtran ' }).jpegtranPath).toBe('/opt/libjpeg-turbo/bin/jpegtran');
+  });
   it('rejects a bad port', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
   });

@@ -34,6 +34,8 @@ export interface ServerConfig {
   /** How long a result session lasts after the token was exchanged. */
   readonly sessionTtlMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** jpegtran (libjpeg-turbo) that makes the result page's JPEGs progressive; a bare name is looked up on PATH. */
+  readonly jpegtranPath: string;
 }
 
 export class ConfigError extends Error {
@@ -104,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     trustProxy: env.TRUST_PROXY === '1',
     sessionTtlMs: int(env, 'RESULT_SESSION_MINUTES', 12 * 60, 1, 7 * 24 * 60) * 60_000,
     logLevel: level,
+    jpegtranPath: env.JPEGTRAN_PATH?.trim() || 'jpegtran',
   };
 }

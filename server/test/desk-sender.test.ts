@@ -14,6 +14,7 @@ import { openDatabase, type Db } from '../../electron/services/store/database';
 import { enqueueRecord, recordStatus } from '../../electron/services/records/records-outbox';
 import { createRecordsSender, type RecordsSender } from '../../electron/services/records/records-sender';
 import { createRecordsHandlers } from '../../electron/services/records/handlers';
+import { createAuditLog } from '../../electron/services/audit/audit-log';
 import { tempDir } from '../../test/support/temp-dir';
 import { auditRecord, filmRecord, newToken, revocationRecord, slipRecord, tokenHash } from './support/fixtures';
 import { openToken } from './support/test-server';
@@ -82,10 +83,10 @@ describe('desk records sender → clinic server process', () => {
     db = openDatabase(join(dir.path, 'desk.sqlite'));
     const spy = (async (input: string, init: RequestInit) => {
       const res = await fetch(input, init);
-      if (res.ok) seen.push((await res.clone().json()) as (typeof seen)[number]);
+      if (res.ok && init.method === 'POST') seen.push((await res.clone().json()) as (typeof seen)[number]);
       return res;
     }) as unknown as typeof fetch;
-    sender = createRecordsSender({ db, clock, logger: memoryLogger(), target: () => ({ url: server?.url ?? url, apiKey }), fetch: spy, baseDelayMs: 2000 });
+    sender = createRecordsSender({ db, clock, audit: createAuditLog(db, clock, 'desk-1'), logger: memoryLogger(), target: () => ({ url: server?.url ?? url, apiKey }), fetch: spy, baseDelayMs: 2000 });
   }, 120_000);
 
   afterAll(async () => {

@@ -100,7 +100,10 @@ export const slipsMethods = {
   'printer.status': method({ input: empty, output: printerStatusSchema }),
 } as const;
 
-export const slipsEvents = {} as const;
+export const slipsEvents = {
+  /** Slips changed outside this window (an admin revoked some on the clinic server): lists reload. */
+  'slips.changed': z.object({ revoked: z.number().int().min(1) }),
+} as const;
 
 /** What the clinic server receives for each issued slip (records outbox kind `slip`). */
 export const slipRecordSchema = z.object({

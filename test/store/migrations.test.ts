@@ -22,6 +22,7 @@ const creates: Record<string, string[]> = {
   slips: ['slips', 'print_jobs'],
   film: ['service_catalog', 'film_exceptions', 'film_voids', 'film_approvals', 'visit_billing'],
   'records-outbox': ['records_outbox'],
+  'server-revocations': ['slips.revoke_source', 'records_cursors'],
 };
 
 function has(db: Database.Database, what: string): boolean {

@@ -1,10 +1,12 @@
 /**
- * Delivers the records outbox to the clinic server (`POST {server.url}/api/records`, shared/records.ts).
+ * Delivers the records outbox to the clinic server (`POST {server.url}/api/records`, shared/records.ts),
+ * and brings back what admins revoked there (`GET {server.url}/api/revocations`, revocation-pull.ts).
  *
  *        kick / timer                     200: per record
- *   idle ─────────────▶ sending ───────────────────────────▶ idle (stored|duplicate → delivered,
- *     ▲                   │                                        rejected → rejected)
- *     │                   │ network error, timeout, 401/403, 5xx, bad answer
+ *   idle ─────────────▶ sending ───────────────────────────▶ pulling ──▶ idle
+ *     ▲                   │                                  (after a push that sent something,
+ *     │                   │ network error, timeout,           or when idle and the pull is due;
+ *     │                   │ 401/403, 5xx, bad answer          its failures back off on their own)
  *     │                   ▼
  *     └──── timer ──── backoff(n): min(cap, base·2^(n-1)), full jitter in the upper half
  *
@@ -22,6 +24,8 @@ import { DeskError } from '../../../shared/errors';
 import type { ErrorCode } from '../../../shared/error-messages';
 import { recordsResponseSchema, MAX_RECORDS_PER_BATCH, type RecordKind } from '../../../shared/records';
 import type { RecordsState } from '../../../shared/contract/records';
+import type { AuditLog } from '../audit/audit-log';
+import { createRevocationPull, PullFailure } from './revocation-pull';
 
 export interface RecordsTarget {
   readonly url: string;
@@ -37,6 +41,8 @@ export interface RecordsSenderDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** Slips revoked on the server are audited here as they are applied. */
+  audit: Pick<AuditLog, 'append'>;
   /** Read on every attempt, so a settings change applies without a restart. */
   target: () => RecordsTarget;
   fetch?: typeof fetch;
@@ -44,11 +50,15 @@ export interface RecordsSenderDeps {
   /** Uniform integer in [0, max) — node:crypto by default. */
   randomInt?: (max: number) => number;
   onState?: (state: RecordsState) => void;
+  /** Called when a pull revoked slips here, so open slip lists reload. */
+  onSlipsRevoked?: (count: number) => void;
   batchSize?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** How often an idle sender looks for records enqueued without a kick. */
   pollMs?: number;
+  /** How often an idle sender asks the server for revocations (also right after every push). */
+  pullEveryMs?: number;
   timeoutMs?: number;
 }
 
@@ -58,6 +68,10 @@ export interface PassResult {
   readonly rejected: number;
   /** Set when the pass stopped on a failure (the sender is then backing off). */
   readonly error: ErrorCode | null;
+  /** Slips this pass marked revoked because an admin revoked them on the server. */
+  readonly revoked: number;
+  /** Set when the revocation pull failed (it then backs off on its own; delivery is unaffected). */
+  readonly pullError: ErrorCode | null;
 }
 
 export interface RecordsSender {
@@ -67,7 +81,7 @@ export interface RecordsSender {
   stop(): Promise<void>;
   /** Something was enqueued: send soon (unless backing off). */
   kick(): void;
-  /** Forget the backoff and try now. */
+  /** Forget the backoffs and try now: delivery, then the revocation pull. */
   sendNow(): Promise<RecordsState>;
   state(): RecordsState;
 }
@@ -96,6 +110,8 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
   const maxDelay = Math.max(baseDelay, deps.maxDelayMs ?? 10 * 60_000);
   const pollMs = Math.max(MIN_DELAY_MS, deps.pollMs ?? 5_000);
   const timeoutMs = deps.timeoutMs ?? 30_000;
+  const pullEvery = Math.max(MIN_DELAY_MS, deps.pullEveryMs ?? 60_000);
+  const puller = createRevocationPull({ db, clock, logger, audit: deps.audit, target: deps.target, fetch: doFetch, timeoutMs });
 
   let failures = 0;
   let lastError: { code: ErrorCode; message: string } | null = null;
@@ -106,6 +122,8 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
   let timer: unknown = null;
   let started = false;
   let nextAt: number | null = null;
+  let pullFailures = 0;
+  let nextPullAt = 0;
 
   const ready = db.prepare(
     `SELECT id, kind, payload FROM records_outbox WHERE status = 'pending' AND available_at <= ? ORDER BY created_at, rowid LIMIT ?`,
@@ -177,7 +195,9 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
     return parsed.data.results;
   }
 
-  async function pass(): Promise<PassResult> {
+  type PushResult = Omit<PassResult, 'revoked' | 'pullError'>;
+
+  async function push(): Promise<PushResult> {
     let sent = 0;
     let delivered = 0;
     let rejected = 0;
@@ -229,6 +249,33 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
         return { sent, delivered, rejected, error: e.code };
       }
     }
+  }
+
+  /** Pulls when a push just went through (the server is up) or when the idle pull is due. */
+  async function pull(pushed: number): Promise<{ revoked: number; pullError: ErrorCode | null }> {
+    const now = clock.now();
+    if (pushed === 0 && now < nextPullAt) return { revoked: 0, pullError: null };
+    try {
+      const r = await puller.pull();
+      pullFailures = 0;
+      nextPullAt = clock.now() + pullEvery;
+      if (r.applied > 0) deps.onSlipsRevoked?.(r.applied);
+      return { revoked: r.applied, pullError: null };
+    } catch (e) {
+      if (!(e instanceof PullFailure)) throw e;
+      pullFailures++;
+      const delay = backoffDelay(pullFailures);
+      nextPullAt = clock.now() + delay;
+      logger.warn('server revocations pull failed', { code: e.code, failures: pullFailures, retryInMs: delay });
+      return { revoked: 0, pullError: e.code };
+    }
+  }
+
+  async function pass(): Promise<PassResult> {
+    const pushed = await push();
+    // A failed push (or no server configured) says the server is out of reach: no pull either.
+    if (pushed.error) return { ...pushed, revoked: 0, pullError: null };
+    return { ...pushed, ...(await pull(pushed.sent)) };
   }
 
   function runOnce(): Promise<PassResult> {
@@ -287,6 +334,8 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
     async sendNow() {
       backoffUntil = null;
       failures = 0;
+      pullFailures = 0;
+      nextPullAt = 0;
       db.prepare(`UPDATE records_outbox SET available_at = 0 WHERE status = 'pending'`).run();
       await runOnce();
       if (started) schedule(nextDelay());

@@ -71,6 +71,19 @@ export function revokeSlip(db: Db, clock: Clock, slipId: string, reason: string,
   return true;
 }
 
+/**
+ * Marks the slip holding `tokenHash` revoked because an admin revoked its token on the clinic
+ * server. Enqueues no record: the server already holds the revocation. Call inside a transaction.
+ * Returns the slip when this changed it; null when the desk has no such active slip (unknown, or
+ * already revoked — applying the same revocation twice changes nothing).
+ */
+export function markSlipRevokedByServer(db: Db, tokenHash: string, revokedAt: number, reason: string): { id: string; visitId: string } | null {
+  const row = db.prepare(`SELECT id, visit_id FROM slips WHERE token_hash = ? AND status = 'active'`).get(tokenHash) as { id: string; visit_id: string } | undefined;
+  if (!row) return null;
+  db.prepare(`UPDATE slips SET status = 'revoked', revoked_at = ?, revoke_reason = ?, revoke_source = 'server-admin' WHERE id = ? AND status = 'active'`).run(revokedAt, reason, row.id);
+  return { id: row.id, visitId: row.visit_id };
+}
+
 export function getSlip(db: Db, slipId: string): SlipRow | null {
   const r = db.prepare('SELECT * FROM slips WHERE id = ?').get(slipId) as DbRow | undefined;
   return r ? toRow(r) : null;

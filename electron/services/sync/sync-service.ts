@@ -162,6 +162,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let stopping = false;
   let currentPass: Promise<void> | null = null;
   let wake: (() => void) | null = null;
+  /** Wakes the current pass's lanes that wait for rows (set only while a pass is sending). */
+  let wakeLanes: (() => void) | null = null;
   let loopDone: Promise<void> | null = null;
   let stateTimer: NodeJS.Timeout | null = null;
   let lastStateKey = '';
@@ -241,19 +243,48 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   async function sendAll(c: PacsClient, lanes: number): Promise<void> {
+    let busy = 0;
+    let waiting: Array<() => void> = [];
+    const wakeAll = () => {
+      const w = waiting;
+      waiting = [];
+      for (const resolve of w) resolve();
+    };
     const lane = async (): Promise<void> => {
       while (!stopping && conn.state !== 'offline') {
         const now = clock.now();
         const batch = outbox.claim(owner, now, now + tuning.leaseMs, tuning.batchMaxCount, tuning.batchMaxBytes, deps.settings().review.requireQa);
-        if (batch.length === 0) return;
-        await sendBatch(c, batch);
+        if (batch.length === 0) {
+          // Nothing to claim right now. While ingest is still committing rows (it nudges) and
+          // another lane is sending, wait for either instead of leaving: a lane that left would
+          // not come back before the pass ends, and the pass would run on fewer than
+          // pacs.concurrency uploads — on a busy morning, on one.
+          if (busy === 0) {
+            wakeAll();
+            return;
+          }
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          continue;
+        }
+        busy++;
+        try {
+          await sendBatch(c, batch);
+        } finally {
+          busy--;
+          if (busy === 0) wakeAll();
+        }
       }
     };
-    // Every lane finishes before the pass does, even when one throws: a next pass must never
-    // run beside lanes of this one (that would exceed pacs.concurrency).
-    const results = await Promise.allSettled(Array.from({ length: lanes }, lane));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    wakeLanes = wakeAll;
+    try {
+      // Every lane finishes before the pass does, even when one throws: a next pass must never
+      // run beside lanes of this one (that would exceed pacs.concurrency).
+      const results = await Promise.allSettled(Array.from({ length: lanes }, lane));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } finally {
+      wakeLanes = null;
+    }
   }
 
   async function sendBatch(c: PacsClient, rows: readonly ClaimedRow[]): Promise<void> {
@@ -545,6 +576,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     runOnce,
     nudge() {
       wake?.();
+      wakeLanes?.();
     },
     status,
     list(opts) {

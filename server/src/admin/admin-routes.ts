@@ -20,6 +20,7 @@ import type { RateLimiter } from '../http/rate-limit';
 import type { StaticAssets } from '../http/static-assets';
 import { hashPrefix, sha256Hex } from '../security/secrets';
 import { enrolDesk, listDesks, DeskNameTaken } from '../records/desks';
+import { revokeByAdmin } from '../records/revocation-feed';
 import { loadFilmRecords } from './film-register-source';
 import { adminLogin, adminLogout, adminSession, csrfOk, type AdminSession } from './admin-auth';
 import { accessPage, desksPage, filmPage, loginPage, overviewPage, revocationsPage, slipsPage, type AdminFrame, type SlipListItem } from './admin-pages';
@@ -171,10 +172,8 @@ export function adminRoutes(d: AdminRoutesDeps): Route[] {
       if (!reason || known.length === 0) {
         notice = html`<p class="error">Không tìm thấy phiếu hoặc thiếu lý do / Slip not found or reason missing</p>`;
       } else {
-        await d.sql.query(
-          `INSERT INTO token_revocations (token_hash, revoked_at, reason, source, actor) VALUES ($1, $2, $3, 'admin', $4) ON CONFLICT (token_hash) DO NOTHING`,
-          [tokenHash, d.clock.now(), reason, s.username],
-        );
+        // Numbered for the desk that issued the slip, which pulls it (records/revocation-feed.ts).
+        await revokeByAdmin(d.sql, { tokenHash, at: d.clock.now(), reason, actor: s.username });
         await audit(s.username, 'admin-revoke', { tok: hashPrefix(tokenHash) });
         d.logger.info('token revoked by admin', { tok: hashPrefix(tokenHash), admin: s.username });
         notice = html`<p class="ok">Đã thu hồi / Revoked <code>${hashPrefix(tokenHash)}</code></p>`;

@@ -1,7 +1,8 @@
 /**
- * Rendered JPEGs kept in memory, least recently used out first, bounded in bytes. Rendering a
- * 15 MB DX takes the PACS 60–100 ms (FIELD-NOTES); fifty phones opening the same result, or one
- * phone scrolling back, should not each cost that. Keys are instance UID + size; access control
+ * Rendered JPEGs kept in memory as phones get them (progressive, after jpegtran), least recently
+ * used out first, bounded in bytes. Rendering a 15 MB DX takes the PACS 60–100 ms (FIELD-NOTES)
+ * and the conversion more; fifty phones opening the same result, or one phone scrolling back,
+ * should not each cost that. Keys are instance UID + size; access control
  * happens before the cache is consulted.
  */
 export interface JpegCache {

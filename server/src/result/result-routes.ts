@@ -6,7 +6,7 @@
  *   GET  /r/{token}          → 303 /result + cookie   |  404 "cannot be opened" (unknown/expired/revoked)
  *   GET  /result             → result / birth-year form / locked / "đang cập nhật"
  *   POST /result/verify      → 303 /result, or the form again with attempts left
- *   GET  /result/img/{id}    → JPEG (?size=full, ?download=1)
+ *   GET  /result/img/{id}    → progressive JPEG (?size=full, ?download=1)
  *   GET  /result/dicom.zip   → the study's DICOM files, streamed as a ZIP
  */
 import type { Clock } from '../../../electron/services/clock';
@@ -25,6 +25,7 @@ import { maskName } from './mask-name';
 import { askBirthYearPage, errorPage, homePage, invalidPage, lockedPage, pendingPage, resultPage, tooManyPage, type PageFrame } from './pages';
 import { LOCK_MS, type ResultAccess, type SessionView } from './result-access';
 import type { JpegCache } from './jpeg-cache';
+import type { ProgressiveJpeg } from '../pacs/progressive-jpeg';
 import { streamStudiesZip } from './study-zip';
 
 /** Page images are sized for a phone screen (CSS 390 px × DPR up to ~2.6); full size on demand. */
@@ -34,6 +35,8 @@ export interface ResultRoutesDeps {
   access: ResultAccess;
   pacs: PacsImageSource | null;
   jpegCache: JpegCache;
+  /** Every JPEG a phone gets (page, full screen, download) goes through it. */
+  progressive: ProgressiveJpeg;
   limiter: RateLimiter;
   assets: StaticAssets;
   clock: Clock;
@@ -131,16 +134,22 @@ export function resultRoutes(d: ResultRoutesDeps): Route[] {
       const download = ctx.url.searchParams.get('download') === '1';
       const viewport = full || download ? null : SCREEN_VIEWPORT;
       const key = `${img.instanceUID}|${viewport ?? 'full'}`;
+      // The cache holds what phones get: the progressive bytes (a baseline fallback only when it is
+      // not a passing failure, so a timed-out conversion is tried again next time).
       let bytes = d.jpegCache.get(key);
       if (!bytes) {
+        let baseline: Buffer;
         try {
-          bytes = (await d.pacs.rendered(img, viewport)).bytes;
+          baseline = (await d.pacs.rendered(img, viewport)).bytes;
         } catch (e) {
           if (!(e instanceof PacsError)) throw e;
           d.logger.warn('PACS render failed', { tok: hashPrefix(s.slip.tokenHash), error: e.message });
           return sendHtml(ctx.res, 503, errorPage(frame(ctx, '/result')), { 'Retry-After': '30' });
         }
-        d.jpegCache.set(key, bytes);
+        const converted = await d.progressive.convert(baseline);
+        bytes = converted.bytes;
+        ctx.logFields.progressive = converted.progressive;
+        if (!converted.transient) d.jpegCache.set(key, bytes);
       }
       await d.access.log(s, download ? 'image-download' : 'image-view', { image: ctx.params[0] as string, size: viewport ?? 'full' });
       ctx.res.writeHead(200, {

@@ -10,5 +10,6 @@ import { visitCorrections } from './031-visit-corrections';
 import { slips } from './040-slips';
 import { film } from './050-film';
 import { recordsOutbox } from './060-records-outbox';
+import { serverRevocations } from './061-server-revocations';
 
-export const migrations: readonly Migration[] = [foundation, ingest, ingestSources, review, sync, visits, visitCorrections, slips, film, recordsOutbox];
+export const migrations: readonly Migration[] = [foundation, ingest, ingestSources, review, sync, visits, visitCorrections, slips, film, recordsOutbox, serverRevocations];

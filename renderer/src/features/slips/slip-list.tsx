@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { SlipSummary } from '../../../../shared/contract/slips';
 import { ErrorBox } from '../../app/error-text';
 import { formatDate, formatDateTime } from '../../lib/format';
-import { deskQueryKey, useDeskMutation } from '../../lib/query';
+import { deskQueryKey, useDeskEvent, useDeskMutation } from '../../lib/query';
 
 const TONE: Record<SlipSummary['status'], string> = { active: 'ok', expired: 'warn', revoked: 'idle' };
 
@@ -18,10 +18,15 @@ export function SlipList({ slips, onReprint, busy }: { slips: readonly SlipSumma
   const queryClient = useQueryClient();
   const [revoking, setRevoking] = useState<string | null>(null);
   const [reason, setReason] = useState('');
+  const reload = () => {
+    for (const m of ['slips.list', 'visits.get', 'visits.list'] as const) void queryClient.invalidateQueries({ queryKey: deskQueryKey(m) });
+  };
+  // An admin may revoke a slip on the clinic server; the desk learns it on its next pull.
+  useDeskEvent('slips.changed', reload);
   const revoke = useDeskMutation('slips.revoke', {
     onSuccess: () => {
       setRevoking(null);
-      for (const m of ['slips.list', 'visits.get', 'visits.list'] as const) void queryClient.invalidateQueries({ queryKey: deskQueryKey(m) });
+      reload();
     },
   });
 

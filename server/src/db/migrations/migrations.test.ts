@@ -157,7 +157,7 @@ describe('migration 005 admins', () => {
 
   it('stops at 5, and the full list is strictly ordered', async () => {
     expect(await schemaVersion(sql)).toBe(5);
-    expect(serverMigrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(serverMigrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     await expect(migrate(sql, [serverMigrations[1]!, serverMigrations[0]!])).rejects.toThrow(/not after/);
   });
 
@@ -181,5 +181,23 @@ describe('migration 006 slip-revision', () => {
     expect(cols).toHaveLength(1);
     const zeros = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM slips WHERE revision = 0');
     expect(zeros[0]?.n).toBe(before[0]?.n);
+  });
+});
+
+describe('migration 007 revocation-feed', () => {
+  it('numbers the revocations already stored, then every new one with a higher number, and never by hand', async () => {
+    const before = await sql.query<{ token_hash: string }>('SELECT token_hash FROM token_revocations ORDER BY token_hash');
+    expect(before.length).toBeGreaterThan(0);
+    await migrate(sql, serverMigrations, 7);
+    expect(await schemaVersion(sql)).toBe(7);
+    const numbered = await sql.query<{ seq: number }>('SELECT seq FROM token_revocations WHERE seq IS NOT NULL');
+    expect(numbered).toHaveLength(before.length);
+    const top = Math.max(...numbered.map((r) => Number(r.seq)));
+    const [added] = await sql.query<{ seq: number }>(
+      `INSERT INTO token_revocations (token_hash, revoked_at, reason, source, actor) VALUES ($1, 0, 'lost', 'admin', 'khnv') RETURNING seq`,
+      ['6'.repeat(64)],
+    );
+    expect(Number(added?.seq)).toBeGreaterThan(top);
+    expect(await refused(() => sql.query(`INSERT INTO token_revocations (token_hash, revoked_at, reason, source, actor, seq) VALUES ($1, 0, 'x', 'admin', 'k', 1)`, ['7'.repeat(64)]))).toBe(true);
   });
 });
