@@ -116,7 +116,7 @@ export async function compose(config: DeskConfig): Promise<Desk> {
       operators,
       audit,
     }),
-    ...createIngestHandlers({ db, clock, ingest }),
+    ...createIngestHandlers({ db, clock, ingest, requireQa: () => settings.get().review.requireQa }),
     ...createReviewHandlers({ review: createReviewService({ db, clock, requireQa: () => settings.get().review.requireQa }), events }),
     ...createFilmHandlers({ db, clock, logger, events, clinicName: () => settings.get().clinic.name }),
     ...createSlipsHandlers({ slips: createSlips({ db, clock, logger, settings, fontsDir: config.fontsDir ?? BUNDLED_FONTS_DIR, printer: createPrinterService({ db, clock, logger, settings }) }) }),

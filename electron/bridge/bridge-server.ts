@@ -18,6 +18,7 @@ import type { ErrorCode } from '../../shared/errors';
 import { DeskError } from '../../shared/errors';
 import { BodyError, parseCookies, readJsonBody, sameSecret, sendJson } from './http-helpers';
 import { serveStatic } from './static-files';
+import { labelStyleHashes } from './annotation-label-styles';
 
 export const COOKIE_NAME = 'desk_token';
 
@@ -45,10 +46,14 @@ export interface Bridge {
 /**
  * Content-Security-Policy of the renderer: nothing from outside, no eval (WASM decoders allowed);
  * `desk-image:` is the Electron app's own image protocol (electron/main/image-protocol.ts).
+ * Style sheets only from the app; style attributes only the measurement labels' two exact values,
+ * by hash (annotation-label-styles.ts says why). React's `style` props are CSSOM writes, which
+ * CSP does not govern.
  */
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; img-src 'self' data: blob: desk-image:; " +
-  "style-src 'self'; connect-src 'self' desk-image:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+  `style-src 'self'; style-src-attr 'unsafe-hashes' ${labelStyleHashes().join(' ')}; ` +
+  "connect-src 'self' desk-image:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 const PAGE_HEADERS = {
   'Content-Security-Policy': RENDERER_CSP,

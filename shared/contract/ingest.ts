@@ -22,12 +22,14 @@ export const QUARANTINE_REASONS = [
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 /**
- * Where a study stands, derived from its outbox rows and visit (electron/services/store/study-state.ts):
+ * Where a study stands, derived from its outbox rows, QA decisions and visit
+ * (electron/services/store/study-state.ts; rejected images do not count):
  * new → just arrived, no visit yet; needs-visit → waiting for the operator to attach a visit;
- * ready → attached or released, held; sending → on its way to the PACS; in-pacs → every image
- * acknowledged by the PACS; error → an image failed permanently.
+ * needs-review → with review.requireQa, attached or released but an image is not yet accepted or
+ * rejected, so nothing goes; ready → attached or released, held; sending → on its way to the PACS;
+ * in-pacs → every image acknowledged by the PACS; error → an image failed permanently.
  */
-export const STUDY_STATES = ['new', 'needs-visit', 'ready', 'sending', 'in-pacs', 'error'] as const;
+export const STUDY_STATES = ['new', 'needs-visit', 'needs-review', 'ready', 'sending', 'in-pacs', 'error'] as const;
 export type StudyState = (typeof STUDY_STATES)[number];
 
 const empty = z.object({}).strict();

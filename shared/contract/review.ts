@@ -50,6 +50,11 @@ export const reviewInputSchema = z
 export const imageItemSchema = z.object({
   /** The desk's opaque id: `/files/instances/{id}` (bridge), `desk-image://instances/{id}` (Electron). */
   instanceId: z.number().int(),
+  /**
+   * Which bytes the desk serves for it (the corrected copy once the study is attached to a visit):
+   * changes whenever they do. The viewer's image URL carries it (`?v=`), so no cache keeps the old ones.
+   */
+  revision: z.string(),
   sopInstanceUID: z.string(),
   instanceNumber: z.string(),
   viewPosition: z.string(),

@@ -35,9 +35,14 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
   let ws: Workstation;
   let an: DxFile[];
   let ha: DxFile;
+  /** Every Content-Security-Policy complaint the page logs (Chromium reports each as a console error). */
+  const cspErrors: string[] = [];
 
   beforeAll(async () => {
     ws = await openWorkstation();
+    ws.page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
   });
   afterAll(async () => {
     await ws?.close();
@@ -175,6 +180,7 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
 
   it('measures a length, shows 1:1, and steps through images and series', async () => {
     const { page } = ws;
+    const cspBefore = cspErrors.length;
     const study = newUid();
     const s1 = makeStudy(ws.exportDir, { views: 2, studyInstanceUID: study, seriesNumber: 1, patientName: 'VÕ MINH TÂM', patientID: 'BN7003', rows: N, columns: N, seed: 7 });
     makeStudy(ws.exportDir, { views: 1, studyInstanceUID: study, seriesNumber: 2, patientName: 'VÕ MINH TÂM', patientID: 'BN7003', rows: N, columns: N, seed: 7, viewPosition: 'LL' });
@@ -232,6 +238,16 @@ describe.skipIf(!chromiumAvailable())('review workstation in Chromium', () => {
       expected,
       { polling: 'raf', timeout: 5000 },
     );
+    // No CSP complaint while drawing. Console messages arrive in order, so once a deliberate
+    // violation (a style attribute no hash allows) has been reported, any from the label would have been too.
+    await page.evaluate(() => document.body.setAttribute('style', 'outline: 1px solid red'));
+    await expect.poll(() => cspErrors.length - cspBefore).toBeGreaterThan(0);
+    await page.evaluate(() => document.body.removeAttribute('style'));
+    expect(cspErrors.slice(cspBefore)).toHaveLength(1);
+    expect(cspErrors[cspBefore]).toMatch(/style-src-attr/);
+    // The label's own style is applied (its drop shadow keeps it readable over bone), not blocked.
+    const shadow = await svg.locator('text').first().evaluate((t) => getComputedStyle(t).filter);
+    expect(shadow).toMatch(/^url\("#shadow-svg-layer-desk-viewport-[ab]"\)$/);
     await page.keyboard.press('w');
   });
 

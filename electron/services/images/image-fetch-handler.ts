@@ -3,8 +3,11 @@
  * `protocol.handle('desk-image', …)` wants (electron/main/image-protocol.ts registers it). Written
  * here, Electron-free, so it is tested in plain Node.
  *
- *   desk-image://instances/{id}             the stored Part-10 bytes, streamed from disk
+ *   desk-image://instances/{id}?v={rev}     the served Part-10 bytes (the corrected copy once
+ *                                           attached), streamed from disk; `v` optional
  *   desk-image://instances/{id}/thumbnail   a small PNG of the image
+ *
+ * Caching follows instance-headers.ts, as on the bridge route.
  *
  * Only the desk's own window can issue these requests (navigation and new windows are denied), so
  * no token is needed on this path; the id is opaque all the same.
@@ -12,7 +15,7 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../store/database';
 import { isDeskError } from '../../../shared/errors';
-import { etagOf, instanceHeaders, notModified, parseInstanceId } from './instance-headers';
+import { etagOf, instanceHeaders, notModified, parseInstanceId, versionOf } from './instance-headers';
 import { locateInstance, openInstanceBytes } from './open-instance-bytes';
 import { thumbnailResponse } from './thumbnail-response';
 import { createThumbnailer, type Thumbnailer } from './thumbnailer';
@@ -38,10 +41,12 @@ export function createImageFetchHandler({ db, dataDir, logger, thumbnailer }: Im
     try {
       const file = locateInstance(db, dataDir, id);
       if (match?.[2]) return await thumbnailResponse(request, file, thumbs);
-      const headers = { ...instanceHeaders(file), 'Access-Control-Allow-Origin': '*' };
+      const version = versionOf(url.searchParams, file);
+      if (version === 'stale') return text(404, 'Ảnh đã đổi, hãy tải lại / Image changed, reload it');
+      const headers = { ...instanceHeaders(file, version), 'Access-Control-Allow-Origin': '*' };
       if (notModified(request.headers.get('if-none-match'), file)) return new Response(null, { status: 304, headers: { ETag: etagOf(file) } });
       if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
-      const bytes = openInstanceBytes(db, dataDir, id);
+      const bytes = openInstanceBytes(file);
       return new Response(Readable.toWeb(bytes.stream) as ReadableStream<Uint8Array>, { status: 200, headers });
     } catch (e) {
       if (!isDeskError(e)) throw e;

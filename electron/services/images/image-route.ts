@@ -1,10 +1,12 @@
 /**
  * The bridge's image route (browser mode and the e2e tests):
  *
- *   GET|HEAD /files/instances/{id}             the stored Part-10 bytes, streamed from disk
+ *   GET|HEAD /files/instances/{id}?v={rev}     the served Part-10 bytes (the corrected copy once
+ *                                              attached), streamed from disk; `v` optional
  *   GET|HEAD /files/instances/{id}/thumbnail   a small PNG of the image (thumbnailer.ts)
  *
- * `{id}` is the desk's internal instance id. The bridge has already checked the run's token
+ * `{id}` is the desk's internal instance id, `{rev}` its revision (image-revision.ts; caching
+ * rules in instance-headers.ts). The bridge has already checked the run's token
  * (cookie or Bearer) before calling here. The viewer loads it as `wadouri:` + this URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,8 +14,8 @@ import type { BridgeRoute } from '../../bridge/bridge-server';
 import type { Db } from '../store/database';
 import type { Logger } from '../logger';
 import { isDeskError } from '../../../shared/errors';
-import { instanceHeaders, notModified, parseInstanceId } from './instance-headers';
-import { locateInstance, openInstanceBytes } from './open-instance-bytes';
+import { instanceHeaders, notModified, parseInstanceId, versionOf, type Version } from './instance-headers';
+import { locateInstance, openInstanceBytes, type InstanceFile } from './open-instance-bytes';
 import { createThumbnailer, type Thumbnailer } from './thumbnailer';
 import { sendThumbnail } from './thumbnail-response';
 
@@ -37,16 +39,18 @@ export function createImageRoute({ db, dataDir, logger, thumbnailer }: ImageRout
       try {
         const file = locateInstance(db, dataDir, id);
         if (params[2]) return await sendThumbnail(req, res, file, thumbs);
+        const version = versionOf(new URL(req.url ?? '/', 'http://desk').searchParams, file);
+        if (version === 'stale') return plain(res, 404, 'Ảnh đã đổi, hãy tải lại / Image changed, reload it');
         if (notModified(req.headers['if-none-match'], file)) {
-          const { 'Content-Length': _length, 'Content-Type': _type, ...rest } = instanceHeaders(file);
+          const { 'Content-Length': _length, 'Content-Type': _type, ...rest } = instanceHeaders(file, version);
           res.writeHead(304, rest);
           return void res.end();
         }
         if (req.method === 'HEAD') {
-          res.writeHead(200, instanceHeaders(file));
+          res.writeHead(200, instanceHeaders(file, version));
           return void res.end();
         }
-        await streamInstance(req, res, db, dataDir, id, logger);
+        await streamInstance(req, res, file, version, logger);
       } catch (e) {
         if (!isDeskError(e)) throw e;
         if (e.code === 'NOT_FOUND') return plain(res, 404, 'Không tìm thấy ảnh / Image not found');
@@ -56,13 +60,13 @@ export function createImageRoute({ db, dataDir, logger, thumbnailer }: ImageRout
   };
 }
 
-async function streamInstance(req: IncomingMessage, res: ServerResponse, db: Db, dataDir: string, id: number, logger: Logger): Promise<void> {
-  const bytes = openInstanceBytes(db, dataDir, id);
-  res.writeHead(200, instanceHeaders(bytes));
+async function streamInstance(req: IncomingMessage, res: ServerResponse, file: InstanceFile, version: Exclude<Version, 'stale'>, logger: Logger): Promise<void> {
+  const bytes = openInstanceBytes(file);
+  res.writeHead(200, instanceHeaders(bytes, version));
   await new Promise<void>((done) => {
     const finish = () => done();
     bytes.stream.on('error', (e) => {
-      logger.warn('image stream failed', { instanceId: id, error: e.message });
+      logger.warn('image stream failed', { instanceId: file.instanceId, error: e.message });
       res.destroy();
       finish();
     });

@@ -17,6 +17,8 @@ export interface IngestHandlerDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly ingest: IngestService;
+  /** `review.requireQa`, read per call: the study state says "needs review" only when it applies. */
+  readonly requireQa: () => boolean;
 }
 
 interface QuarantineRow {
@@ -32,7 +34,7 @@ interface QuarantineRow {
   resolved_at: number | null;
 }
 
-export function createIngestHandlers({ db, clock, ingest }: IngestHandlerDeps): Handlers<IngestMethod> {
+export function createIngestHandlers({ db, clock, ingest, requireQa }: IngestHandlerDeps): Handlers<IngestMethod> {
   return {
     'ingest.summary': () => ingest.summary(),
 
@@ -76,10 +78,10 @@ export function createIngestHandlers({ db, clock, ingest }: IngestHandlerDeps): 
     },
 
     // Not audited: see the contract (the inbox polls it); studies.get is the audited read.
-    'studies.list': (filter) => listStudies(db, filter, clock.now()),
+    'studies.list': (filter) => listStudies(db, filter, clock.now(), requireQa()),
 
     'studies.get': ({ studyInstanceUID }, ctx) => {
-      const study = getStudy(db, studyInstanceUID, clock.now());
+      const study = getStudy(db, studyInstanceUID, clock.now(), requireQa());
       if (!study) throw new DeskError('NOT_FOUND', { what: 'study' });
       ctx.audit({ patientID: study.patientID, studyInstanceUID });
       return study;

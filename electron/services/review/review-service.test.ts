@@ -96,6 +96,28 @@ describe('images.review', () => {
     ]);
   });
 
+  it('counts and lists only the images views show: not a replaced original, not a rejection note', async () => {
+    await t.call('settings.update', { review: { requireQa: true } });
+    // After a post-send correction in the same study: the original (replaced, never reviewed here),
+    // its correction, and the rejection note the desk made for the PACS.
+    const original = storeInstance(t.desk.db, t.dataDir, { outboxStatus: 'verified' });
+    const correction = storeInstance(t.desk.db, t.dataDir, { studyInstanceUID: original.studyInstanceUID, seriesInstanceUID: original.seriesInstanceUID, outboxStatus: 'pending' });
+    const note = storeInstance(t.desk.db, t.dataDir, { studyInstanceUID: original.studyInstanceUID, outboxStatus: 'pending' });
+    t.desk.db.prepare(`UPDATE instances SET replaced_by = ? WHERE id = ?`).run(correction.instanceId, original.instanceId);
+    t.desk.db.prepare(`UPDATE instances SET desk_made = 'correction' WHERE id = ?`).run(correction.instanceId);
+    t.desk.db.prepare(`UPDATE instances SET desk_made = 'rejection-note' WHERE id = ?`).run(note.instanceId);
+
+    const before = await t.call('images.list', { studyInstanceUIDs: [original.studyInstanceUID] });
+    expect(before.items[0]!.series.flatMap((x) => x.images.map((i) => i.instanceId))).toEqual([correction.instanceId]);
+    expect(before.items[0]).toMatchObject({ unreviewed: 1, qaComplete: false });
+    expect(claimable(true)).toEqual([]);
+    expect((await t.call('studies.list', {})).items.find((x) => x.studyInstanceUID === original.studyInstanceUID)?.state).toBe('needs-review');
+
+    await t.call('images.review', { instanceId: correction.instanceId, decision: 'accepted' });
+    expect(claimable(true)).toEqual([correction.instanceId, note.instanceId]);
+    expect((await t.call('studies.list', {})).items.find((x) => x.studyInstanceUID === original.studyInstanceUID)?.state).not.toBe('needs-review');
+  });
+
   it('refuses to change the decision of an image already on its way to the PACS', async () => {
     const a = storeInstance(t.desk.db, t.dataDir, { outboxStatus: 'sent' });
     const r = await t.raw('images.review', { instanceId: a.instanceId, decision: 'rejected', reason: '113001' });

@@ -11,6 +11,8 @@ import type { Db } from '../store/database';
 import type { Clock } from '../clock';
 import { DeskError } from '../../../shared/errors';
 import type { ImageItem, QaDecision, QaRejectionReason, SeriesImages, StudyImages } from '../../../shared/contract/review';
+import { imageRevision } from '../images/image-revision';
+import { activeInstanceSql } from '../store/active-instance';
 
 export interface ReviewInput {
   instanceId?: number | undefined;
@@ -57,6 +59,8 @@ interface TargetRow {
 
 interface ImageRow {
   id: number;
+  sha256: string;
+  send_path: string | null;
   sop_instance_uid: string;
   series_uid: string;
   instance_number: string;
@@ -85,11 +89,11 @@ export function createReviewService({ db, clock, requireQa }: ReviewDeps): Revie
   `);
   const update = db.prepare(`UPDATE instances SET qa_decision = ?, qa_reason = ?, qa_at = ?, qa_by = ? WHERE id = ?`);
   const rows = db.prepare<[string], ImageRow>(`
-    SELECT i.id, i.sop_instance_uid, i.series_uid, i.instance_number, i.view_position, i.laterality, i.rows, i.columns,
+    SELECT i.id, i.sha256, i.send_path, i.sop_instance_uid, i.series_uid, i.instance_number, i.view_position, i.laterality, i.rows, i.columns,
            i.transfer_syntax_uid, i.qa_decision, i.qa_reason, i.qa_at, i.qa_by,
            se.series_number, se.series_description, se.body_part_examined, se.modality
     FROM instances i JOIN series se ON se.series_uid = i.series_uid
-    WHERE i.study_uid = ?
+    WHERE i.study_uid = ? AND ${activeInstanceSql('i')}
     ORDER BY CAST(se.series_number AS INTEGER), se.series_uid, CAST(i.instance_number AS INTEGER), i.id
   `);
   const studyExists = db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM studies WHERE study_uid = ?`);
@@ -115,6 +119,7 @@ export function createReviewService({ db, clock, requireQa }: ReviewDeps): Revie
       }
       const image: ImageItem = {
         instanceId: r.id,
+        revision: imageRevision(r.sha256, r.send_path),
         sopInstanceUID: r.sop_instance_uid,
         instanceNumber: r.instance_number,
         viewPosition: r.view_position,

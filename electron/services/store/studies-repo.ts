@@ -74,8 +74,9 @@ const VISIBLE_INSTANCE = "i.replaced_by IS NULL AND COALESCE(i.desk_made, '') <>
  * A study attached to a visit shows the visit's identity: that is what its images carry to the
  * PACS once attached (the corrected copies), and what the technician must see. The row itself
  * keeps the values as received, which attach previews and audit records compare against.
+ * The state follows `review.requireQa` (study-state.ts).
  */
-const SELECT_STUDY = `
+const selectStudy = (requireQa: boolean) => `
   SELECT s.study_uid,
          COALESCE(v.patient_id, s.patient_id) AS patient_id,
          COALESCE(v.patient_name, s.patient_name) AS patient_name,
@@ -88,7 +89,7 @@ const SELECT_STUDY = `
          s.first_received_at, s.last_received_at,
          (SELECT COUNT(*) FROM instances i WHERE i.study_uid = s.study_uid AND ${VISIBLE_INSTANCE}) AS instance_count,
          (SELECT COUNT(*) FROM series se WHERE se.study_uid = s.study_uid) AS series_count,
-         ${studyStateSql('s')} AS state
+         ${studyStateSql('s', requireQa)} AS state
   FROM studies s LEFT JOIN visits v ON v.id = s.visit_id`;
 
 /** LIKE pattern for a folded word, with LIKE's wildcards escaped. */
@@ -96,7 +97,8 @@ function likeWord(w: string): string {
   return `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function listStudies(db: Db, filter: StudyFilter, now: number): { items: StudyListItem[]; total: number } {
+/** `requireQa`: the `review.requireQa` setting, which decides whether a study may be "ready" before its review. */
+export function listStudies(db: Db, filter: StudyFilter, now: number, requireQa = false): { items: StudyListItem[]; total: number } {
   const where: string[] = ['s.replaced_by IS NULL'];
   const params: Record<string, string | number> = { ...stateParams(now) };
   foldedWords(filter.text ?? '').forEach((w, i) => {
@@ -112,7 +114,7 @@ export function listStudies(db: Db, filter: StudyFilter, now: number): { items: 
     where.push("s.study_date <= @dateTo AND s.study_date <> ''");
     params.dateTo = filter.dateTo;
   }
-  const inner = `${SELECT_STUDY} WHERE ${where.join(' AND ')}`;
+  const inner = `${selectStudy(requireQa)} WHERE ${where.join(' AND ')}`;
   const stateWhere = filter.state ? ' WHERE state = @state' : '';
   if (filter.state) params.state = filter.state;
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM (${inner})${stateWhere}`).get(params) as { n: number }).n;
@@ -122,8 +124,8 @@ export function listStudies(db: Db, filter: StudyFilter, now: number): { items: 
   return { items: rows.map(toItem), total };
 }
 
-export function getStudy(db: Db, studyInstanceUID: string, now: number): StudyDetail | null {
-  const row = db.prepare(`${SELECT_STUDY} WHERE s.study_uid = @uid`).get({ uid: studyInstanceUID, ...stateParams(now) }) as StudyRow | undefined;
+export function getStudy(db: Db, studyInstanceUID: string, now: number, requireQa = false): StudyDetail | null {
+  const row = db.prepare(`${selectStudy(requireQa)} WHERE s.study_uid = @uid`).get({ uid: studyInstanceUID, ...stateParams(now) }) as StudyRow | undefined;
   if (!row) return null;
   const series = db
     .prepare(

@@ -9,6 +9,7 @@ import { foldText, foldedWords } from '../../../shared/text-fold';
 import type { VisitDetail, VisitSummary } from '../../../shared/contract/visits';
 import { localDayBounds } from './local-day';
 import { visitFilmStatus } from '../film/visit-film-status';
+import { activeInstanceSql } from '../store/active-instance';
 
 export interface VisitRow {
   id: string;
@@ -36,7 +37,7 @@ export interface VisitRow {
 }
 
 /** Instances that count as the study's images: not replaced by a correction, not a rejection note. */
-export const ACTIVE_INSTANCE = `i.replaced_by IS NULL AND (i.desk_made IS NULL OR i.desk_made = 'correction')`;
+export const ACTIVE_INSTANCE = activeInstanceSql('i');
 
 export type ImageStatus = VisitSummary['imageStatus'];
 

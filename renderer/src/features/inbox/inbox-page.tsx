@@ -86,7 +86,7 @@ export function InboxPage() {
   const prefetchFirst = useCallback(
     (study: StudyListItem) => {
       const first = pages.imagesOf(study.studyInstanceUID)?.series[0]?.images[0];
-      if (first) prefetchImage(imageIdFor(first.instanceId, client.transport));
+      if (first) prefetchImage(imageIdFor(first, client.transport));
     },
     [pages, client.transport],
   );

@@ -1,10 +1,11 @@
-/** Where a study stands, as a coloured chip: mới / cần gán lượt khám / sẵn sàng / đang gửi / đã lưu PACS / lỗi. */
+/** Where a study stands, as a coloured chip: mới / cần gán lượt khám / cần duyệt ảnh / sẵn sàng / đang gửi / đã lưu PACS / lỗi. */
 import { useTranslation } from 'react-i18next';
 import type { StudyState } from '../../../../shared/contract/ingest';
 
 const TONE: Record<StudyState, 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
   new: 'info',
   'needs-visit': 'warn',
+  'needs-review': 'warn',
   ready: 'idle',
   sending: 'info',
   'in-pacs': 'ok',

@@ -3,8 +3,10 @@
  * with offset/limit), each with the images of its studies (`images.list`) for thumbnails, QA
  * counts and prefetching. A desk with 10,000 studies thus never loads or renders 10,000 rows.
  *
- * Live: `studies.changed` (a new image, a state change) and `images.reviewed` refetch the pages on
- * screen; pages scrolled away are refetched when they come back.
+ * Live: `studies.changed` (a new image, a state change), `visits.changed` (a study attached or
+ * detached: its identity, its state and the bytes its images are served as), `images.reviewed` and
+ * `settings.changed` (review.requireQa decides whether a study not reviewed may be "ready") refetch
+ * the pages on screen; pages scrolled away are refetched when they come back.
  */
 import { keepPreviousData, useQueries } from '@tanstack/react-query';
 import type { StudyListItem } from '../../../../shared/contract/ingest';
@@ -35,7 +37,9 @@ export function pagesFor(first: number, last: number): number[] {
 export function useStudyPages(text: string, visible: { first: number; last: number }): StudyPages {
   const client = useDeskClient();
   useInvalidateOnEvent('studies.changed', ['studies.list', 'images.list']);
+  useInvalidateOnEvent('visits.changed', ['studies.list', 'images.list']);
   useInvalidateOnEvent('images.reviewed', ['images.list']);
+  useInvalidateOnEvent('settings.changed', ['studies.list', 'images.list']);
 
   const pages = pagesFor(visible.first, visible.last);
   const listInputs = pages.map((p) => ({ ...(text ? { text } : {}), limit: PAGE_SIZE, offset: p * PAGE_SIZE }));

@@ -84,6 +84,14 @@ interface Slot {
   settle: ((ok: boolean) => void) | null;
 }
 
+/**
+ * The two slots' viewport ids, fixed rather than numbered per engine: Cornerstone writes the id into
+ * each measurement label's style attribute, and the renderer's CSP allows exactly those attribute
+ * values by hash (electron/bridge/annotation-label-styles.ts, VIEWER_VIEWPORT_IDS: keep in step).
+ * One viewer exists per page, and an engine frees its ids in `destroy()` before the next is made.
+ */
+export const VIEWPORT_IDS = { a: 'desk-viewport-a', b: 'desk-viewport-b' } as const;
+
 let serial = 0;
 const PREPARE_WAIT_MS = 1500;
 /** Past Cornerstone's 100 ms throttle on measurement statistics. */
@@ -97,11 +105,11 @@ export function createViewerEngine(element: HTMLDivElement): ViewerEngine {
   const group = ToolGroupManager.createToolGroup(toolGroupId)!;
   for (const name of Object.values(TOOL_NAMES)) group.addTool(name);
 
-  function makeSlot(name: string): Slot {
+  function makeSlot(name: keyof typeof VIEWPORT_IDS): Slot {
     const el = document.createElement('div');
     el.className = 'viewer-slot';
     element.appendChild(el);
-    const viewportId = `desk-viewport-${n}-${name}`;
+    const viewportId = VIEWPORT_IDS[name];
     engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element: el, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
     group.addViewport(viewportId, engineId);
     return {

@@ -63,12 +63,12 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
   const image = series?.images[at.image] ?? null;
   // What is on screen is this image: only then do the overlays name the patient (never one
   // patient's name over another's pixels while the new image loads).
-  const showing = image !== null && snapshot?.renderState === 'rendered' && snapshot.imageId === imageIdFor(image.instanceId, client.transport);
+  const showing = image !== null && snapshot?.renderState === 'rendered' && snapshot.imageId === imageIdFor(image, client.transport);
   const rendered = snapshot?.renderState === 'rendered';
   // The audited read, once the pixels are up: its audit write must not hold up the image bytes,
   // which the same desk process is streaming at the moment of the click.
   useDeskQuery('studies.get', { studyInstanceUID: studyUID ?? '' }, { enabled: studyUID !== null && showing, staleTime: Infinity });
-  const stackIds = useMemo(() => (series ? series.images.map((i) => imageIdFor(i.instanceId, client.transport)) : []), [series, client.transport]);
+  const stackIds = useMemo(() => (series ? series.images.map((i) => imageIdFor(i, client.transport)) : []), [series, client.transport]);
   const stackKey = stackIds.join('|');
 
   // Swap the stack when the study or series changes; move within it when only the image does.
@@ -88,7 +88,7 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
   // Once the first image is up, fetch the rest of the study in the background.
   useEffect(() => {
     if (!rendered || !images) return;
-    for (const s of images.series) for (const i of s.images.slice(0, 12)) prefetchImage(imageIdFor(i.instanceId, client.transport));
+    for (const s of images.series) for (const i of s.images.slice(0, 12)) prefetchImage(imageIdFor(i, client.transport));
   }, [rendered, images, client.transport]);
 
   function step(delta: number): void {
@@ -151,7 +151,7 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
     perform,
     prepare(next) {
       const first = next.series[0];
-      if (engine && first) engine.prepare(first.images.map((i) => imageIdFor(i.instanceId, client.transport)));
+      if (engine && first) engine.prepare(first.images.map((i) => imageIdFor(i, client.transport)));
     },
   }));
 
@@ -167,6 +167,7 @@ export function ViewerPanel({ study, images, ref }: ViewerPanelProps) {
           className="viewer-viewport"
           data-testid="viewport"
           data-instance-id={image?.instanceId ?? ''}
+          data-revision={image?.revision ?? ''}
           aria-label={t('viewer.viewport')}
           role="img"
         />
