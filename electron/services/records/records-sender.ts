@@ -25,7 +25,8 @@ import type { ErrorCode } from '../../../shared/error-messages';
 import { recordsResponseSchema, MAX_RECORDS_PER_BATCH, type RecordKind } from '../../../shared/records';
 import type { RecordsState } from '../../../shared/contract/records';
 import type { AuditLog } from '../audit/audit-log';
-import { createRevocationPull, PullFailure } from './revocation-pull';
+import { createRevocationPull } from './revocation-pull';
+import { callServer, ServerCallFailure } from './server-call';
 
 export interface RecordsTarget {
   readonly url: string;
@@ -90,12 +91,6 @@ interface OutboxRow {
   id: string;
   kind: RecordKind;
   payload: string;
-}
-
-class SendFailure extends Error {
-  constructor(readonly code: ErrorCode, readonly params: Record<string, string | number> = {}) {
-    super(code);
-  }
 }
 
 const MIN_DELAY_MS = 1000;
@@ -166,33 +161,8 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
   async function post(rows: OutboxRow[]): Promise<{ id: string; status: 'stored' | 'duplicate' | 'rejected'; error?: string }[]> {
     const { url, apiKey } = deps.target();
     const body = JSON.stringify({ records: rows.map((r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as unknown })) });
-    let res: Response;
-    try {
-      res = await doFetch(`${url.replace(/\/+$/, '')}/api/records`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch {
-      throw new SendFailure('SERVER_UNREACHABLE');
-    }
-    if (res.status === 401 || res.status === 403) {
-      await res.body?.cancel();
-      throw new SendFailure('SERVER_AUTH');
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new SendFailure('SERVER_FAILED', { status: res.status });
-    }
-    let parsed;
-    try {
-      parsed = recordsResponseSchema.safeParse(await res.json());
-    } catch {
-      throw new SendFailure('SERVER_FAILED', { status: 'JSON' });
-    }
-    if (!parsed.success) throw new SendFailure('SERVER_FAILED', { status: 'schema' });
-    return parsed.data.results;
+    const parsed = await callServer(doFetch, { url, apiKey, path: '/api/records', init: { method: 'POST', body }, schema: recordsResponseSchema, timeoutMs });
+    return parsed.results;
   }
 
   type PushResult = Omit<PassResult, 'revoked' | 'pullError'>;
@@ -231,12 +201,12 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
         })();
         sent += rows.length;
         lastSuccessAt = at;
-        if (unanswered.length > 0) throw new SendFailure('SERVER_FAILED', { status: 'partial' });
+        if (unanswered.length > 0) throw new ServerCallFailure('SERVER_FAILED', { status: 'partial' });
         failures = 0;
         lastError = null;
         backoffUntil = null;
       } catch (e) {
-        if (!(e instanceof SendFailure)) throw e;
+        if (!(e instanceof ServerCallFailure)) throw e;
         failures++;
         const delay = backoffDelay(failures);
         const until = clock.now() + delay;
@@ -262,7 +232,7 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
       if (r.applied > 0) deps.onSlipsRevoked?.(r.applied);
       return { revoked: r.applied, pullError: null };
     } catch (e) {
-      if (!(e instanceof PullFailure)) throw e;
+      if (!(e instanceof ServerCallFailure)) throw e;
       pullFailures++;
       const delay = backoffDelay(pullFailures);
       nextPullAt = clock.now() + delay;

@@ -19,26 +19,17 @@ import type { Db } from '../store/database';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { AuditLog } from '../audit/audit-log';
-import type { ErrorCode } from '../../../shared/error-messages';
 import { revocationFeedSchema, type RevocationFeed } from '../../../shared/records';
 import { markSlipRevokedByServer } from '../slips/slip-store';
 import { readSlipVisit } from '../slips/visit-query';
 import type { RecordsTarget } from './records-sender';
+import { callServer, ServerCallFailure } from './server-call';
 
 /** The audit action of a slip revoked on the server. */
 export const SERVER_REVOKE_ACTION = 'slips.revokedOnServer';
 
 /** Pages per pull: 200 revocations each, far more than a clinic revokes between two pulls. */
 const MAX_PAGES = 50;
-
-export class PullFailure extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(code);
-  }
-}
 
 export interface PullResult {
   /** Slips this pull marked revoked. */
@@ -59,7 +50,7 @@ export interface RevocationPullDeps {
 }
 
 export interface RevocationPull {
-  /** Reads the feed from the stored cursor to its end and applies it. Throws PullFailure. */
+  /** Reads the feed from the stored cursor to its end and applies it. Throws ServerCallFailure. */
   pull(): Promise<PullResult>;
   /** The stored cursor for the current server and key. */
   cursor(): number;
@@ -80,39 +71,15 @@ export function createRevocationPull(deps: RevocationPullDeps): RevocationPull {
   const cursorOf = (name: string) => (readCursor.get(name) as { value: number } | undefined)?.value ?? 0;
 
   async function page(t: RecordsTarget, after: number): Promise<RevocationFeed> {
-    let res: Response;
-    try {
-      res = await doFetch(`${t.url.replace(/\/+$/, '')}/api/revocations?after=${after}`, {
-        headers: { accept: 'application/json', authorization: `Bearer ${t.apiKey}` },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch {
-      throw new PullFailure('SERVER_UNREACHABLE');
-    }
-    if (res.status === 401 || res.status === 403) {
-      await res.body?.cancel();
-      throw new PullFailure('SERVER_AUTH');
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new PullFailure('SERVER_FAILED', { status: res.status });
-    }
-    let parsed;
-    try {
-      parsed = revocationFeedSchema.safeParse(await res.json());
-    } catch {
-      throw new PullFailure('SERVER_FAILED', { status: 'JSON' });
-    }
-    if (!parsed.success) throw new PullFailure('SERVER_FAILED', { status: 'schema' });
+    const feed = await callServer(doFetch, { url: t.url, apiKey: t.apiKey, path: `/api/revocations?after=${after}`, schema: revocationFeedSchema, timeoutMs });
     // The feed moves forward only: an answer that would move the cursor back, or list a number at
     // or before it, is a server fault, not something to apply.
-    const feed = parsed.data;
     let last = after;
     for (const r of feed.revocations) {
-      if (r.seq <= last) throw new PullFailure('SERVER_FAILED', { status: 'order' });
+      if (r.seq <= last) throw new ServerCallFailure('SERVER_FAILED', { status: 'order' });
       last = r.seq;
     }
-    if (feed.cursor < last) throw new PullFailure('SERVER_FAILED', { status: 'cursor' });
+    if (feed.cursor < last) throw new ServerCallFailure('SERVER_FAILED', { status: 'cursor' });
     return feed;
   }
 
