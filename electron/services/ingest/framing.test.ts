@@ -99,6 +99,49 @@ describe.skipIf(!run)('checkFraming', () => {
   });
 });
 
+describe('pixel data length against the image size (files as real modalities write them)', () => {
+  /** The 64×64×16-bit fixture with its PixelData value resized to `length` bytes. */
+  function withPixelLength(length: number): Buffer {
+    const { bytes } = dxBytes();
+    const pd = topLevelElements(bytes).find((e) => e.group === 0x7fe0 && e.element === 0x0010)!;
+    const head = Buffer.from(bytes.subarray(0, pd.valueStart));
+    head.writeUInt32LE(length, pd.valueStart - 4);
+    const value = Buffer.alloc(length);
+    bytes.copy(value, 0, pd.valueStart, pd.valueStart + Math.min(length, pd.length));
+    return Buffer.concat([head, value]);
+  }
+  const reason = (b: Buffer) => {
+    try {
+      checkFraming(bufferSource(b));
+      return null;
+    } catch (e) {
+      if (e instanceof Rejection) return e.reason;
+      throw e;
+    }
+  };
+  const frame = 64 * 64 * 2;
+
+  it('accepts trailing padding short of one more frame (pydicom MR_small_padded.dcm has 128 extra bytes)', () => {
+    expect(reason(withPixelLength(frame))).toBeNull();
+    expect(reason(withPixelLength(frame + 128))).toBeNull();
+    expect(reason(withPixelLength(2 * frame - 2))).toBeNull();
+  });
+
+  it('refuses missing bytes and a whole uncounted frame', () => {
+    expect(reason(withPixelLength(frame - 2))).toBe('PIXEL_LENGTH_MISMATCH');
+    expect(reason(withPixelLength(2 * frame))).toBe('PIXEL_LENGTH_MISMATCH');
+  });
+
+  it('names a file meta without TransferSyntaxUID a missing UID', () => {
+    const { bytes } = dxBytes();
+    const ts = topLevelElements(bytes).find((e) => e.group === 0x0002 && e.element === 0x0010)!;
+    // Retag it (0002,0011), an unused meta element in the same place: same bytes, no TransferSyntaxUID.
+    const out = Buffer.from(bytes);
+    out.writeUInt16LE(0x0011, ts.start + 2);
+    expect(reason(out)).toBe('MISSING_UID');
+  });
+});
+
 describe('expectedPixelLength', () => {
   it('multiplies rows, columns, samples, bytes and frames; rounds 1-bit data up', () => {
     expect(expectedPixelLength({ rows: 10, columns: 10, bitsAllocated: 16 })).toBe(200);

@@ -156,7 +156,7 @@ function readMeta(src: ByteSource): { syntax: TransferSyntaxInfo; datasetOffset:
     if (element === 0x0010) tsUid = trimUid(src.read(pos + hdr, len).toString('latin1'));
     pos = end;
   }
-  if (tsUid === null) throw new Rejection('PARSE_ERROR', 'file meta has no TransferSyntaxUID');
+  if (tsUid === null) throw new Rejection('MISSING_UID', 'TransferSyntaxUID (file meta)');
   const syntax = transferSyntaxInfo(tsUid);
   if (!syntax) throw new Rejection('PARSE_ERROR', `unsupported transfer syntax ${tsUid.slice(0, 64)}`);
   return { syntax, datasetOffset: pos };
@@ -411,7 +411,12 @@ function encapsulated(
   return { info: { tagOffset, valueOffset: valueStart, length: null, fragments: Math.max(0, items - 1) }, end: p + 8 };
 }
 
-/** Native pixel length must match the image size; encapsulated data must hold a fragment. */
+/**
+ * Native pixel data must hold every frame the size attributes promise; encapsulated data must hold
+ * a fragment. Trailing bytes short of one more frame are tolerated: readers ignore them (dcmtk,
+ * pydicom and Orthanc all accept such files, and some modalities write them), and they cannot be a
+ * frame NumberOfFrames failed to count. Missing bytes, or a whole extra frame or more, are refused.
+ */
 function checkPixelData(f: Omit<Framing, 'maxDepth'>): void {
   const pd = f.pixelData;
   if (!pd) throw new Rejection('NO_PIXELDATA');
@@ -423,8 +428,9 @@ function checkPixelData(f: Omit<Framing, 'maxDepth'>): void {
   if (f.syntax.encapsulated) throw new Rejection('PARSE_ERROR', 'native pixel data in a compressed transfer syntax');
   const expected = expectedPixelLength(f.image);
   if (expected === null) throw new Rejection('PIXEL_LENGTH_MISMATCH', 'Rows, Columns or BitsAllocated missing');
-  const padded = expected + (expected % 2);
-  if (pd.length !== expected && pd.length !== padded) {
+  const frames = f.image.numberOfFrames && f.image.numberOfFrames > 0 ? f.image.numberOfFrames : 1;
+  const frameBytes = expected / frames;
+  if (pd.length < expected || pd.length - expected >= Math.max(2, frameBytes)) {
     throw new Rejection('PIXEL_LENGTH_MISMATCH', `PixelData has ${pd.length} bytes, image size needs ${expected}`);
   }
 }
