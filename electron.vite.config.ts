@@ -33,6 +33,8 @@ export default defineConfig({
   renderer: {
     ...rendererConfig,
     root: resolve('renderer'),
-    build: { ...rendererConfig.build, outDir: resolve('out/renderer'), rollupOptions: { input: resolve('renderer/index.html') } },
+    // electron-vite leaves the renderer unminified by default; the packaged app ships what the
+    // browser-mode build ships (the entry chunk is ~1/3 the size minified).
+    build: { ...rendererConfig.build, minify: true, outDir: resolve('out/renderer'), rollupOptions: { input: resolve('renderer/index.html') } },
   },
 });
