@@ -17,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { systemClock } from '../electron/services/clock';
 import { createIngestService, type IngestService } from '../electron/services/ingest/ingest-service';
 import { silentLogger } from '../electron/services/logger';
@@ -27,6 +26,7 @@ import { settingsSchema, type Settings } from '../shared/settings-schema';
 import { BENCH_SIZE, makeDx } from '../test/support/dicom-fixtures';
 import { tempDir } from '../test/support/temp-dir';
 import { median, type BenchResult } from './bench-result';
+import { bundledHeaderWorker } from './bundled-worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const THROUGHPUT_FILES = QUICK ? 20 : 200;
@@ -79,29 +79,6 @@ function template(workDir: string, rows: number, columns: number): { bytes: Buff
   const bytes = fs.readFileSync(f.path);
   fs.rmSync(f.path);
   return { bytes, uids };
-}
-
-/**
- * The header worker as a production build ships it: one bundled JS file (esbuild, as
- * electron-vite would). Under tsx each worker would also load tsx and transpile the sources,
- * which roughly doubles its memory. Null when esbuild cannot be loaded: tsx workers are used.
- */
-async function bundledWorker(outDir: string): Promise<URL | null> {
-  try {
-    const esbuild = (await import('esbuild')) as { build(o: object): Promise<unknown> };
-    const outfile = path.join(outDir, 'header-worker.mjs');
-    await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('../electron/services/ingest/header-worker.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile,
-      logLevel: 'silent',
-    });
-    return pathToFileURL(outfile);
-  } catch {
-    return null;
-  }
 }
 
 let workerUrl: URL | undefined;
@@ -258,7 +235,7 @@ async function memory(root: string): Promise<BenchResult> {
 export async function run(): Promise<BenchResult[]> {
   const dir = tempDir('raddesk-bench-ingest-');
   try {
-    workerUrl = (await bundledWorker(dir.path)) ?? undefined;
+    workerUrl = (await bundledHeaderWorker(dir.path)) ?? undefined;
     // Memory first, while the process holds nothing from the other phases.
     const mem = await memory(dir.path);
     return [await throughput(dir.path), await latency(dir.path), mem];

@@ -27,6 +27,7 @@ import { settingsSchema } from '../shared/settings-schema';
 import { makeDx, newUid, type DxFile } from '../test/support/dicom-fixtures';
 import { orthancAvailable, startOrthanc, type OrthancHandle } from '../test/support/orthanc';
 import { tempDir } from '../test/support/temp-dir';
+import { bundledHeaderWorker } from './bundled-worker';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const COUNT = Number(process.env.BENCH_SYNC_COUNT ?? (QUICK ? 20 : 200));
@@ -81,7 +82,7 @@ async function until(cond: () => boolean): Promise<void> {
 }
 
 /** The desk: ingest + sync on a fresh data folder; files appear in the watch folder (hard links, atomic). */
-async function deskPipeline(orthanc: OrthancHandle, files: readonly DxFile[], root: string): Promise<{ pipeline: number; syncAlone: number }> {
+async function deskPipeline(orthanc: OrthancHandle, files: readonly DxFile[], root: string, workerUrl: URL | null): Promise<{ pipeline: number; syncAlone: number }> {
   const dataDir = join(root, `desk-${newUid().slice(-8)}`);
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, 'desk.sqlite'));
@@ -96,7 +97,7 @@ async function deskPipeline(orthanc: OrthancHandle, files: readonly DxFile[], ro
     if (name === 'studies.changed') sync?.nudge();
   });
   sync = createSyncService({ db, clock: systemClock, logger: silentLogger, dataDir, settings: () => settings, events });
-  const ingest = createIngestService({ db, clock: systemClock, logger: silentLogger, dataDir, settings: () => settings, events });
+  const ingest = createIngestService({ db, clock: systemClock, logger: silentLogger, dataDir, settings: () => settings, events, ...(workerUrl ? { workerUrl } : {}) });
   await ingest.start();
   sync.start();
   try {
@@ -142,7 +143,8 @@ export async function run(): Promise<BenchResult[]> {
     // load drifts during a run of several minutes.
     const rest1 = await timed('REST ×4', orthanc, COUNT, () => restUpload(orthanc, files, 4));
     const scu = await timed('storescu', orthanc, COUNT, () => storescu(orthanc, files));
-    const desk = await deskPipeline(orthanc, files, tmp.path);
+    const workerUrl = await bundledHeaderWorker(tmp.path);
+    const desk = await deskPipeline(orthanc, files, tmp.path, workerUrl);
     const rest2 = await timed('REST ×4', orthanc, COUNT, () => restUpload(orthanc, files, 4));
     const rest = (rest1 + rest2) / 2;
 
@@ -154,7 +156,7 @@ export async function run(): Promise<BenchResult[]> {
       {
         name: `sync ${what}: desk pipeline vs Orthanc REST ×4`,
         ratio: rest / desk.pipeline,
-        detail: `desk ${rate(desk.pipeline)}, REST ×4 ${rate(rest)} (runs ${rest1.toFixed(1)} s, ${rest2.toFixed(1)} s); target ≥ 0.9×; ${load}`,
+        detail: `desk ${rate(desk.pipeline)}, REST ×4 ${rate(rest)} (runs ${rest1.toFixed(1)} s, ${rest2.toFixed(1)} s); target ≥ 0.9×; ${workerUrl ? 'bundled worker' : 'tsx worker'}; ${load}`,
       },
       {
         name: `sync ${what}: desk pipeline vs storescu`,

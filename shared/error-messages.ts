@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   'VISIT_FILES_MISSING',
   'VISIT_NOT_WALK_IN',
   'VISIT_ALREADY_RECONCILED',
+  'VISIT_WITHDRAWN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -114,6 +115,7 @@ const vi: Catalogue = {
   VISIT_FILES_MISSING: 'Tệp ảnh gốc không còn trên máy (đã dọn sau khi gửi), không sửa được tại máy trạm',
   VISIT_NOT_WALK_IN: 'Chỉ lượt khám vãng lai (nhập tại quầy) mới đối chiếu sang lượt khám khác được',
   VISIT_ALREADY_RECONCILED: 'Lượt khám này đã được đối chiếu sang lượt khám khác',
+  VISIT_WITHDRAWN: 'Lượt khám đã bị hủy trên worklist',
 };
 
 const en: Catalogue = {
@@ -169,6 +171,7 @@ const en: Catalogue = {
   VISIT_FILES_MISSING: 'The original image files are no longer on this desk (cleaned up after sending); they cannot be corrected here',
   VISIT_NOT_WALK_IN: 'Only a walk-in visit (entered at the desk) can be reconciled into another visit',
   VISIT_ALREADY_RECONCILED: 'This visit was already reconciled into another visit',
+  VISIT_WITHDRAWN: 'The order was cancelled on the worklist',
 };
 
 export const errorMessages: Readonly<Record<'vi' | 'en', Catalogue>> = { vi, en };

@@ -65,6 +65,11 @@ export const visitSummarySchema = z.object({
   filmStatus: filmStatusSchema,
   /** A walk-in reconciled into another visit: its images moved there. */
   reconciledTo: z.string().nullable(),
+  /**
+   * Epoch ms when the order left the worklist (cancelled by the RIS/HIS); null while it is on it.
+   * Listed only when studies are attached (or with `includeWithdrawn`); no longer a target for images.
+   */
+  withdrawnAt: z.number().int().nullable(),
 });
 export type VisitSummary = z.output<typeof visitSummarySchema>;
 
@@ -151,6 +156,8 @@ export const visitsMethods = {
       status: imageStatusSchema.optional(),
       source: visitSourceSchema.optional(),
       includeReconciled: z.boolean().default(false),
+      /** Also orders withdrawn from the worklist that have no study attached. */
+      includeWithdrawn: z.boolean().default(false),
       limit: z.number().int().min(1).max(1000).default(300),
     }),
     output: z.object({ items: z.array(visitSummarySchema) }),
@@ -179,7 +186,8 @@ export const visitsMethods = {
   }),
   'visits.refresh': method({
     input: empty,
-    output: z.object({ fetched: z.number().int(), created: z.number().int(), updated: z.number().int(), attached: z.number().int() }),
+    /** Counts only. `withdrawn`: cached orders of the day the answer no longer holds (a returning one counts as updated). */
+    output: z.object({ fetched: z.number().int(), created: z.number().int(), updated: z.number().int(), withdrawn: z.number().int(), attached: z.number().int() }),
   }),
   'visits.test': method({
     input: empty,

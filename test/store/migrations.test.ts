@@ -19,6 +19,7 @@ const creates: Record<string, string[]> = {
   sync: ['outbox.verify_misses', 'outbox.purged_at'],
   visits: ['visits', 'studies.visit_id'],
   'visit-corrections': ['instances.send_path', 'instances.send_size', 'instances.desk_made', 'instances.replaced_by', 'studies.replaced_by', 'series.replaced_by'],
+  'worklist-withdrawal': ['visits.withdrawn_at', 'visits.modality'],
   slips: ['slips', 'print_jobs'],
   film: ['service_catalog', 'film_exceptions', 'film_voids', 'film_approvals', 'visit_billing'],
   'records-outbox': ['records_outbox'],

@@ -1,8 +1,9 @@
 /**
  * `pacs.concurrency` holds while ingest is still committing rows: lanes that find the queue
  * momentarily empty wait for the next nudge instead of leaving the pass, so instances that arrive
- * while an upload is in flight go out beside it, not after it. A proxy holds every STOW request
- * open, so the number in flight at once is counted, not timed.
+ * while an upload is in flight go out beside it, not after it; and the QIDO checks after a send
+ * run side by side too. A proxy holds the requests open, so the number in flight at once is
+ * counted, not timed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -60,5 +61,26 @@ describe.skipIf(!HAVE_ORTHANC)('sync lanes with rows arriving during a pass', ()
     await pass;
     expect(h.counts()).toEqual({ verified: first.length + later.length });
     expect(stows()).toBe(4);
+  });
+
+  it('verifies the studies of a pass side by side, up to pacs.concurrency QIDO requests at once', async () => {
+    await h?.close();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const isStudyQido = (method: string, path: string) => method === 'GET' && /\/studies\/[^/?]+\/instances/.test(path);
+    p.setPlan(({ method, path }) => (isStudyQido(method, path) ? { kind: 'pass', after: gate } : { kind: 'pass' }));
+    const before = p.requests.length; // the proxy's log spans both tests
+    const qidos = () => p.requests.slice(before).filter((r) => isStudyQido(r.method, r.path)).length;
+
+    const pool = generatePool(join(tmp.path, 'pool-verify'), 5, 1);
+    h = syncHarness({ dicomwebUrl: `${p.url}/dicom-web`, concurrency: 3 });
+    const seeded = seedFromPool(h.db, h.dataDir, pool, 'pending', h.clock.now());
+    const pass = h.sync.runOnce();
+    await until(() => qidos() === 3, 10_000);
+    expect(qidos()).toBe(3);
+    open();
+    await pass;
+    expect(h.counts()).toEqual({ verified: seeded.length });
+    expect(qidos()).toBe(5);
   });
 });

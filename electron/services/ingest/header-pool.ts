@@ -33,6 +33,11 @@ export interface HeaderPool {
   run(job: HeaderJob): Promise<HeaderJobResult>;
   /** Jobs queued or running. */
   readonly pending: number;
+  /**
+   * Starts every worker now instead of on its first job, so the first image after the desk
+   * starts is not held up by a worker loading the parser.
+   */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -136,6 +141,10 @@ export function createHeaderPool(opts: HeaderPoolOptions): HeaderPool {
     },
     get pending() {
       return queue.length + slots.filter((s) => s.busy).length;
+    },
+    warm() {
+      if (closed) return;
+      for (const s of slots) ensureWorker(s);
     },
     async close() {
       closed = true;

@@ -192,6 +192,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       await fsp.mkdir(paths.export, { recursive: true });
       const report = await reconcile(db, paths, logger);
       pool = createHeaderPool({ size: deps.poolSize ?? 2, workerUrl: deps.workerUrl, parseTimeoutMs: deps.parseTimeoutMs, logger });
+      pool.warm();
       pipeline = createPipeline({ db, clock, logger, pool, paths, settings, notify, checkpoint: deps.checkpoint });
       for (const f of report.spooled) void runRequest({ path: f, source: 'scp', name: 'C-STORE', after: 'delete' });
       for (const f of report.orphans) void runRequest({ path: f, source: 'folder', name: 'recovered', after: 'delete' });

@@ -358,32 +358,41 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   // ── verification ───────────────────────────────────────────────────────────────────────────
 
-  async function verifyDue(c: PacsClient): Promise<void> {
-    for (const study of outbox.studiesToVerify(clock.now(), 50)) {
-      if (stopping || conn.state === 'offline') return;
-      let held: Set<string>;
-      try {
-        held = await c.instancesOfStudy(study);
-      } catch (e) {
-        if (!(e instanceof PacsRequestError)) throw e;
-        logger.warn('qido failed', { code: e.code, httpStatus: e.httpStatus });
-        markOffline(e);
-        return;
+  /** QIDO for each study due, `lanes` at a time (small requests: the tail after a big send is short). */
+  async function verifyDue(c: PacsClient, lanes: number): Promise<void> {
+    const due = outbox.studiesToVerify(clock.now(), 50);
+    const lane = async (): Promise<void> => {
+      for (let study = due.shift(); study !== undefined; study = due.shift()) {
+        if (stopping || conn.state === 'offline') return;
+        await verifyStudy(c, study);
       }
-      markOnline(true);
-      const now = clock.now();
-      const rows = outbox.sentRowsOfStudy(study);
-      outbox.markVerified(rows.filter((r) => held.has(r.sopInstanceUID)).map((r) => r.instanceId), now);
-      for (const r of rows) {
-        if (held.has(r.sopInstanceUID) || r.availableAt > now) continue;
-        const misses = r.verifyMisses + 1;
-        const resend = misses >= tuning.verifyMissesBeforeResend;
-        outbox.markVerifyMiss(r.instanceId, resend ? now : now + backoffDelay(tuning.verifyBackoff, r.verifyMisses), resend, { code: 'PACS_NOT_FOUND_AFTER_SEND', params: {} });
-        logger.warn('sent instance not found by qido', { instanceId: r.instanceId, misses, resend });
-      }
-      emitProgress(new Set([study]));
-      emitStateSoon();
+    };
+    await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  }
+
+  async function verifyStudy(c: PacsClient, study: string): Promise<void> {
+    let held: Set<string>;
+    try {
+      held = await c.instancesOfStudy(study);
+    } catch (e) {
+      if (!(e instanceof PacsRequestError)) throw e;
+      logger.warn('qido failed', { code: e.code, httpStatus: e.httpStatus });
+      markOffline(e);
+      return;
     }
+    markOnline(true);
+    const now = clock.now();
+    const rows = outbox.sentRowsOfStudy(study);
+    outbox.markVerified(rows.filter((r) => held.has(r.sopInstanceUID)).map((r) => r.instanceId), now);
+    for (const r of rows) {
+      if (held.has(r.sopInstanceUID) || r.availableAt > now) continue;
+      const misses = r.verifyMisses + 1;
+      const resend = misses >= tuning.verifyMissesBeforeResend;
+      outbox.markVerifyMiss(r.instanceId, resend ? now : now + backoffDelay(tuning.verifyBackoff, r.verifyMisses), resend, { code: 'PACS_NOT_FOUND_AFTER_SEND', params: {} });
+      logger.warn('sent instance not found by qido', { instanceId: r.instanceId, misses, resend });
+    }
+    emitProgress(new Set([study]));
+    emitStateSoon();
   }
 
   // ── purge and disk ─────────────────────────────────────────────────────────────────────────
@@ -434,7 +443,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const c = clientFor(s);
     if (c && !(conn.state === 'offline' && clock.now() < conn.nextProbeAt) && (await probe(c))) {
       if (outbox.hasPending()) await sendAll(c, s.pacs.concurrency);
-      if (conn.state !== 'offline') await verifyDue(c);
+      if (conn.state !== 'offline') await verifyDue(c, s.pacs.concurrency);
     }
     purgeDue(s);
     emitStateSoon();

@@ -3,10 +3,12 @@
  * worklist carries the order's AccessionNumber and usually its StudyInstanceUID, and one visit
  * having it is enough to attach automatically. A PatientID that matches (on the same day or not)
  * is only a suggestion: the same patient may have several visits, and the operator decides.
+ * An order withdrawn from the worklist (cancelled) is never chosen automatically; one with no
+ * study attached is not even suggested, since it cannot take images (worklist-withdrawal.ts).
  */
 import type { Db } from '../store/database';
 import { localDicomDate } from './local-day';
-import type { VisitRow } from './visit-store';
+import { withdrawnEmptySql, type VisitRow } from './visit-store';
 
 export interface StudyKeys {
   readonly study_uid: string;
@@ -19,17 +21,24 @@ export function studyKeys(db: Db, studyUid: string): StudyKeys | undefined {
   return db.prepare('SELECT study_uid, accession_number, patient_id, study_date FROM studies WHERE study_uid = ?').get(studyUid) as StudyKeys | undefined;
 }
 
-/** Visits that are still targets (not reconciled into another one). */
+/** Visits that are still targets: not reconciled into another one, not withdrawn while empty. */
 function open(db: Db, where: string, value: string): VisitRow[] {
-  return db.prepare(`SELECT * FROM visits WHERE ${where} = ? AND reconciled_to IS NULL ORDER BY scheduled_at, visit_number`).all(value) as VisitRow[];
+  return db
+    .prepare(`SELECT * FROM visits v WHERE ${where} = ? AND reconciled_to IS NULL AND NOT ${withdrawnEmptySql('v')} ORDER BY scheduled_at, visit_number`)
+    .all(value) as VisitRow[];
 }
 
-/** The one visit whose StudyInstanceUID, else whose AccessionNumber, equals the study's; null when none or several. */
+/** Orders still on the worklist (or walk-ins): the only ones a study may join without the operator. */
+function live(db: Db, where: string, value: string): VisitRow[] {
+  return open(db, where, value).filter((v) => v.withdrawn_at === null);
+}
+
+/** The one live visit whose StudyInstanceUID, else whose AccessionNumber, equals the study's; null when none or several. */
 export function automaticVisit(db: Db, s: StudyKeys): VisitRow | null {
-  const byUid = open(db, 'study_instance_uid', s.study_uid);
+  const byUid = live(db, 'study_instance_uid', s.study_uid);
   if (byUid.length > 0) return byUid.length === 1 ? (byUid[0] as VisitRow) : null;
   if (s.accession_number === '') return null;
-  const byAccession = open(db, 'accession_number', s.accession_number);
+  const byAccession = live(db, 'accession_number', s.accession_number);
   return byAccession.length === 1 ? (byAccession[0] as VisitRow) : null;
 }
 

@@ -30,8 +30,12 @@ export interface VisitRow {
   contract_name: string;
   scheduled_at: number | null;
   station_aet: string;
+  /** The worklist step's Modality; '' for walk-ins and orders cached before it was kept. */
+  modality: string;
   search_text: string;
   reconciled_to: string | null;
+  /** The order left the worklist (worklist-withdrawal.ts); null while it is on it. */
+  withdrawn_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -40,6 +44,15 @@ export interface VisitRow {
 export const ACTIVE_INSTANCE = activeInstanceSql('i');
 
 export type ImageStatus = VisitSummary['imageStatus'];
+
+/**
+ * SQL: the visit `v` (a table alias) was withdrawn from the worklist and has no study attached.
+ * Such a visit is hidden from the list and is no target for images; one that already has studies
+ * stays, marked, so nobody loses sight of images taken for a cancelled order.
+ */
+export function withdrawnEmptySql(v: string): string {
+  return `(${v}.withdrawn_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM studies ws WHERE ws.visit_id = ${v}.id AND ws.replaced_by IS NULL))`;
+}
 
 export function getVisitRow(db: Db, id: string): VisitRow | undefined {
   return db.prepare('SELECT * FROM visits WHERE id = ?').get(id) as VisitRow | undefined;
@@ -123,6 +136,7 @@ export function summarize(db: Db, rows: readonly VisitRow[], now: number): Visit
     slipStatus: slips.get(r.id) ?? 'none',
     filmStatus: visitFilmStatus(db, r.id),
     reconciledTo: r.reconciled_to,
+    withdrawnAt: r.withdrawn_at,
   }));
 }
 
@@ -132,6 +146,8 @@ export interface ListFilter {
   status?: ImageStatus | undefined;
   source?: VisitRow['source'] | undefined;
   includeReconciled: boolean;
+  /** Also visits withdrawn from the worklist with no study attached (hidden by default). */
+  includeWithdrawn: boolean;
   limit: number;
 }
 
@@ -141,6 +157,7 @@ export function listVisits(db: Db, f: ListFilter, now: number): VisitSummary[] {
   const where = ['COALESCE(scheduled_at, created_at) >= ?', 'COALESCE(scheduled_at, created_at) < ?'];
   const args: (string | number)[] = [start, end];
   if (!f.includeReconciled) where.push('reconciled_to IS NULL');
+  if (!f.includeWithdrawn) where.push(`NOT ${withdrawnEmptySql('visits')}`);
   if (f.source) {
     where.push('source = ?');
     args.push(f.source);

@@ -73,7 +73,7 @@ describe('worklist refresh schedule', () => {
     expect(s.logger.lines.some((l) => l.includes('worklist refresh failed') && l.includes('WORKLIST_UNREACHABLE'))).toBe(true);
     // Nothing identifying in the log.
     expect(s.logger.lines.join('\n')).not.toContain('Nguyễn');
-    expect(s.visits.list({ includeReconciled: false, limit: 10 }).map((x) => x.id)).toEqual([v.id]);
+    expect(s.visits.list({ includeReconciled: false, includeWithdrawn: false, limit: 10 }).map((x) => x.id)).toEqual([v.id]);
     s.close();
   });
 });

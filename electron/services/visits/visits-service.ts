@@ -3,7 +3,8 @@
  * and attach / detach / reconcile with DICOM-correct coercion (see study-correction.ts).
  *
  * The worklist is cached in `visits`, so the list keeps working while the worklist server is
- * down: a failed refresh changes nothing and reports a WORKLIST_* error.
+ * down: a failed refresh changes nothing and reports a WORKLIST_* error. A successful one also
+ * marks withdrawn the day's cached orders it no longer returns (worklist-withdrawal.ts).
  *
  * Logs carry ids, counts and error codes only — never a name, PatientID or accession.
  */
@@ -19,9 +20,10 @@ import { DeskError, isDeskError } from '../../../shared/errors';
 import { storeDirOf } from '../images/store-dir';
 import { localDicomDate } from './local-day';
 import { nextVisitNumber, temporaryPatientID, walkInAccessionNumber } from './visit-numbers';
-import { ACTIVE_INSTANCE, getVisitRow, listVisits, searchTextOf, summarize, visitDetail, type ListFilter, type VisitRow } from './visit-store';
+import { ACTIVE_INSTANCE, getVisitRow, listVisits, searchTextOf, summarize, visitDetail, withdrawnEmptySql, type ListFilter, type VisitRow } from './visit-store';
 import { createDimseWorklistScu, type WorklistScu } from './worklist-scu';
 import { entriesOf, worklistQuery, type WorklistEntry } from './worklist-entry';
+import { withdrawAbsent } from './worklist-withdrawal';
 import { applyVisit, detachStudy, loadStudy, previewVisit, replacementOf, type CorrectionContext, type PreviousIdentity, type StudyOutcome, type StudyPreview } from './study-correction';
 import { automaticVisit, studyKeys, suggestVisits, type SuggestionReason } from './matching';
 import { createKeyedLock } from './keyed-lock';
@@ -60,6 +62,8 @@ export interface RefreshResult {
   fetched: number;
   created: number;
   updated: number;
+  /** Cached orders of the day this answer no longer holds, newly marked withdrawn. */
+  withdrawn: number;
   attached: number;
 }
 
@@ -119,10 +123,14 @@ export function createVisits(deps: VisitsDeps): VisitsService {
     return v;
   }
 
-  /** A target for images: not a walk-in already merged into another visit. */
+  /**
+   * A target for images: not a walk-in already merged into another visit, nor an order the
+   * worklist withdrew before any image was attached to it.
+   */
   function targetVisit(id: string): VisitRow {
     const v = requireVisit(id);
     if (v.reconciled_to) throw new DeskError('VISIT_ALREADY_RECONCILED');
+    if (db.prepare(`SELECT ${withdrawnEmptySql('v')} FROM visits v WHERE v.id = ?`).pluck().get(id) === 1) throw new DeskError('VISIT_WITHDRAWN');
     return v;
   }
 
@@ -133,10 +141,16 @@ export function createVisits(deps: VisitsDeps): VisitsService {
     return { ...(await applyVisit(correction, uid, visit, reason)), visitId: visit.id };
   }
 
-  function upsertEntries(entries: readonly WorklistEntry[]): { created: number; updated: number } {
+  /**
+   * Caches the answer's orders and, in the same transaction, withdraws the day's cached orders it
+   * no longer holds. `present` is every visit id of the answer, also of entries not cached;
+   * `asked` is when the query was sent (its day is the query's day).
+   */
+  function upsertEntries(entries: readonly WorklistEntry[], present: ReadonlySet<string>, cfg: Settings['worklist'], asked: number): { created: number; updated: number; withdrawn: string[] } {
     const now = clock.now();
     let created = 0;
     let updated = 0;
+    let withdrawn: string[] = [];
     db.transaction(() => {
       for (const e of entries) {
         const existing = getVisitRow(db, e.visitId);
@@ -152,33 +166,36 @@ export function createVisits(deps: VisitsDeps): VisitsService {
           referring_physician: e.referringPhysician,
           scheduled_at: e.scheduledAt,
           station_aet: e.stationAET,
+          modality: e.modality,
         };
         if (!existing) {
           const visitNumber = nextVisitNumber(db, e.scheduledAt ?? now);
           db.prepare(
             `INSERT INTO visits (id, visit_number, source, patient_id, patient_id_temporary, patient_name, birth_date, sex, phone,
                                  accession_number, study_instance_uid, procedure_code, procedure_name, referring_physician,
-                                 scheduled_at, station_aet, search_text, created_at, updated_at)
+                                 scheduled_at, station_aet, modality, search_text, created_at, updated_at)
              VALUES (@id, @visit_number, 'worklist', @patient_id, 0, @patient_name, @birth_date, @sex, @phone,
                      @accession_number, @study_instance_uid, @procedure_code, @procedure_name, @referring_physician,
-                     @scheduled_at, @station_aet, @search_text, @now, @now)`,
+                     @scheduled_at, @station_aet, @modality, @search_text, @now, @now)`,
           ).run({ ...fields, id: e.visitId, visit_number: visitNumber, phone: e.phone, now, search_text: searchTextOf({ ...fields, visit_number: visitNumber, phone: e.phone }) });
           created++;
           continue;
         }
         const phone = e.phone !== '' ? e.phone : existing.phone;
-        const differs = (Object.keys(fields) as (keyof typeof fields)[]).some((k) => existing[k] !== fields[k]) || phone !== existing.phone;
+        // An order back on the worklist is restored (withdrawn_at NULL).
+        const differs = (Object.keys(fields) as (keyof typeof fields)[]).some((k) => existing[k] !== fields[k]) || phone !== existing.phone || existing.withdrawn_at !== null;
         if (!differs) continue;
         db.prepare(
           `UPDATE visits SET patient_id = @patient_id, patient_name = @patient_name, birth_date = @birth_date, sex = @sex, phone = @phone,
                   accession_number = @accession_number, study_instance_uid = @study_instance_uid, procedure_code = @procedure_code,
                   procedure_name = @procedure_name, referring_physician = @referring_physician, scheduled_at = @scheduled_at,
-                  station_aet = @station_aet, search_text = @search_text, updated_at = @now WHERE id = @id`,
+                  station_aet = @station_aet, modality = @modality, search_text = @search_text, withdrawn_at = NULL, updated_at = @now WHERE id = @id`,
         ).run({ ...fields, phone, id: e.visitId, now, search_text: searchTextOf({ ...fields, visit_number: existing.visit_number, phone }) });
         updated++;
       }
+      withdrawn = withdrawAbsent(db, cfg, present, asked);
     })();
-    return { created, updated };
+    return { created, updated, withdrawn };
   }
 
   /** A late image of a study that moved after sending: it follows into the replacement study. */
@@ -283,18 +300,21 @@ export function createVisits(deps: VisitsDeps): VisitsService {
   let inFlight: Promise<RefreshResult> | null = null;
   async function refreshOnce(): Promise<RefreshResult> {
     const cfg = deps.settings().worklist;
-    const matches = await scu.find(cfg, worklistQuery(cfg, localDicomDate(clock.now())));
-    const entries = matches.flatMap(entriesOf).filter((e) => e.patientID !== '' || e.patientName !== '');
-    const { created, updated } = upsertEntries(entries);
+    // One instant for the query's day and the withdrawal's scope, so midnight cannot split them.
+    const asked = clock.now();
+    const matches = await scu.find(cfg, worklistQuery(cfg, localDicomDate(asked)));
+    const all = matches.flatMap(entriesOf);
+    const entries = all.filter((e) => e.patientID !== '' || e.patientName !== '');
+    const { created, updated, withdrawn } = upsertEntries(entries, new Set(all.map((e) => e.visitId)), cfg, asked);
     const unattached = (db.prepare('SELECT study_uid FROM studies WHERE visit_id IS NULL AND replaced_by IS NULL ORDER BY last_received_at DESC LIMIT 500').all() as {
       study_uid: string;
     }[]).map((r) => r.study_uid);
     let attached = 0;
     for (const uid of unattached) if ((await matchStudy(uid)).state === 'attached') attached++;
     await finishAttached();
-    logger.info('worklist refreshed', { fetched: entries.length, created, updated, attached });
-    if (created + updated > 0) changed(entries.map((e) => e.visitId));
-    return { fetched: entries.length, created, updated, attached };
+    logger.info('worklist refreshed', { fetched: entries.length, created, updated, withdrawn: withdrawn.length, attached });
+    changed([...(created + updated > 0 ? entries.map((e) => e.visitId) : []), ...withdrawn]);
+    return { fetched: entries.length, created, updated, withdrawn: withdrawn.length, attached };
   }
 
   let timer: NodeJS.Timeout | null = null;

@@ -52,6 +52,7 @@ describe.skipIf(!dcmtkAvailable())('worklist answers', () => {
       procedureName: 'X-quang ngực thẳng',
       referringPhysician: 'Lê Văn Sỹ',
       stationAET: 'DX_ROOM1',
+      modality: 'DX',
     });
     expect(new Date(e!.scheduledAt!).getHours()).toBe(8);
     expect(e!.visitId).toMatch(/^wl-[0-9a-f]{32}$/);

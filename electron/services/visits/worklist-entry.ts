@@ -29,6 +29,8 @@ export interface WorklistEntry {
   readonly referringPhysician: string;
   readonly scheduledAt: number | null;
   readonly stationAET: string;
+  /** The step's Modality (0008,0060): with the station, what tells which query an order answers (worklist-withdrawal.ts). */
+  readonly modality: string;
 }
 
 /** The C-FIND identifier: filters on date, modality and station; every other key asked to be returned. */
@@ -134,6 +136,7 @@ export function entriesOf(match: WorklistMatch): WorklistEntry[] {
       procedureName: text(ds.RequestedProcedureDescription) || text(code.CodeMeaning) || text(sps.ScheduledProcedureStepDescription) || text(protocol.CodeMeaning),
       scheduledAt: fromDicomDateTime(text(sps.ScheduledProcedureStepStartDate), text(sps.ScheduledProcedureStepStartTime)),
       stationAET: text(sps.ScheduledStationAETitle),
+      modality: text(sps.Modality),
     };
   });
 }

@@ -1,9 +1,11 @@
 /**
  * The three status chips of a visit — images, slip, film — each a word and a colour, never a
- * colour alone, so a technician reads "where is this patient" at a glance from across the room.
+ * colour alone, so a technician reads "where is this patient" at a glance from across the room;
+ * and the flags that qualify a visit (temporary PatientID, order cancelled on the worklist).
  */
 import { useTranslation } from 'react-i18next';
 import type { VisitSummary } from '../../../../shared/contract/visits';
+import { formatDateTime } from '../../lib/format';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle' | 'info';
 
@@ -32,6 +34,19 @@ export function SlipChip({ status }: { status: VisitSummary['slipStatus'] }) {
 export function FilmChip({ status }: { status: VisitSummary['filmStatus'] }) {
   const { t } = useTranslation();
   return <Chip tone={FILM_TONE[status]} kind="film" value={status} text={t(`visits.filmStatus.${status}`)} />;
+}
+
+/**
+ * The order was cancelled on the RIS/HIS (it left the worklist). Shown on a visit that already
+ * has images, so the technician sees that they were taken for an order that no longer stands.
+ */
+export function WithdrawnFlag({ at }: { at: number }) {
+  const { t } = useTranslation();
+  return (
+    <span className="pill visit-chip visit-chip-bad" data-chip="withdrawn" title={t('visits.withdrawnAt', { at: formatDateTime(at) })}>
+      {t('visits.withdrawn')}
+    </span>
+  );
 }
 
 /** The temporary PatientID of a walk-in, flagged until it is reconciled with the real visit. */

@@ -1,7 +1,8 @@
 /**
  * One visit: who, which exam, who pays; its studies (open in the inbox, detach, attach more); the
  * result slip (features/slips); hard film (the film page's form); and, for a walk-in, reconciling
- * it with the real visit once the order exists (every image follows, visits.reconcile).
+ * it with the real visit once the order exists (every image follows, visits.reconcile). An order
+ * cancelled on the worklist says so at the top: its images stay, no more can be attached while empty.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +15,7 @@ import { useDeskQuery } from '../../lib/query';
 import { filmFormHref } from '../film';
 import { SlipPanel } from '../slips';
 import { ReconcilePanel } from './reconcile-panel';
-import { FilmChip, ImageChip, SlipChip, TemporaryIdFlag } from './visit-chips';
+import { FilmChip, ImageChip, SlipChip, TemporaryIdFlag, WithdrawnFlag } from './visit-chips';
 import { formatBirthDate, personName } from './visit-format';
 import { VisitStudies } from './visit-studies';
 
@@ -63,6 +64,7 @@ function Detail({ visit }: { visit: VisitDetail }) {
           {personName(visit.patientName)}
         </h1>
         {visit.temporaryPatientID && <TemporaryIdFlag />}
+        {visit.withdrawnAt !== null && <WithdrawnFlag at={visit.withdrawnAt} />}
         <span className="visit-chips">
           <ImageChip status={visit.imageStatus} />
           <SlipChip status={visit.slipStatus} />
@@ -75,6 +77,11 @@ function Detail({ visit }: { visit: VisitDetail }) {
         </p>
       )}
       {visit.temporaryPatientID && visit.reconciledTo === null && <p className="alert alert-warn">{t('visits.temporaryIdHelp')}</p>}
+      {visit.withdrawnAt !== null && (
+        <p className="alert alert-warn" role="status" data-testid="visit-withdrawn">
+          {t('visits.withdrawnAt', { at: formatDateTime(visit.withdrawnAt) })} {visit.studyCount > 0 ? t('visits.withdrawnImages') : t('visits.withdrawnEmpty')}
+        </p>
+      )}
 
       <dl className="visit-info">
         {info

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { VisitSummary } from '../../../../shared/contract/visits';
 import { formatTime } from '../../lib/format';
 import { formatBirthDate, personName } from './visit-format';
-import { TemporaryIdFlag } from './visit-chips';
+import { TemporaryIdFlag, WithdrawnFlag } from './visit-chips';
 
 export function VisitLine({ visit }: { visit: VisitSummary }) {
   const { t } = useTranslation();
@@ -15,6 +15,7 @@ export function VisitLine({ visit }: { visit: VisitSummary }) {
         </strong>
         <span className="visit-line-id">{visit.patientID}</span>
         {visit.temporaryPatientID && <TemporaryIdFlag />}
+        {visit.withdrawnAt !== null && <WithdrawnFlag at={visit.withdrawnAt} />}
       </span>
       <span className="visit-line-meta">
         {[

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { VisitSummary } from '../../../../shared/contract/visits';
 import { formatTime } from '../../lib/format';
 import { routeHref } from '../../lib/hash-route';
-import { FilmChip, ImageChip, SlipChip, TemporaryIdFlag } from './visit-chips';
+import { FilmChip, ImageChip, SlipChip, TemporaryIdFlag, WithdrawnFlag } from './visit-chips';
 import { formatBirthDate, personName } from './visit-format';
 
 export function VisitTable({ visits }: { visits: readonly VisitSummary[] }) {
@@ -43,7 +43,10 @@ export function VisitTable({ visits }: { visits: readonly VisitSummary[] }) {
                 {v.temporaryPatientID && <TemporaryIdFlag />}
               </td>
               <td className="nowrap">{[v.birthDate ? formatBirthDate(v.birthDate) : '', v.sex ? t(`visits.sex.${v.sex}`) : ''].filter(Boolean).join(' · ')}</td>
-              <td>{v.procedureName}</td>
+              <td>
+                {v.procedureName}
+                {v.withdrawnAt !== null && <WithdrawnFlag at={v.withdrawnAt} />}
+              </td>
               <td>{v.payer ? t(`visits.payer.${v.payer}`) + (v.contractName ? ` — ${v.contractName}` : '') : ''}</td>
               <td>
                 <ImageChip status={v.imageStatus} />

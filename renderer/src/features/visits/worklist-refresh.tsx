@@ -17,6 +17,8 @@ interface LastRefresh {
   readonly at: number;
   readonly ok: boolean;
   readonly fetched: number;
+  /** Orders of the day the worklist no longer holds (cancelled on the RIS/HIS). */
+  readonly withdrawn: number;
 }
 
 // The outcome outlives the page (moving to a visit and back keeps it), not the window.
@@ -38,10 +40,10 @@ export function WorklistRefresh() {
   const lastRefresh = useSyncExternalStore(subscribe, () => last);
   const refresh = useDeskMutation('visits.refresh', {
     onSuccess: (r) => {
-      setLast({ at: Date.now(), ok: true, fetched: r.fetched });
+      setLast({ at: Date.now(), ok: true, fetched: r.fetched, withdrawn: r.withdrawn });
       void queryClient.invalidateQueries({ queryKey: deskQueryKey('visits.list') });
     },
-    onError: () => setLast({ at: Date.now(), ok: false, fetched: 0 }),
+    onError: () => setLast({ at: Date.now(), ok: false, fetched: 0, withdrawn: 0 }),
   });
 
   return (
@@ -52,7 +54,8 @@ export function WorklistRefresh() {
       <span className="worklist-last" role="status">
         {lastRefresh
           ? lastRefresh.ok
-            ? t('visits.worklist.lastOk', { at: formatDateTime(lastRefresh.at), n: lastRefresh.fetched })
+            ? t('visits.worklist.lastOk', { at: formatDateTime(lastRefresh.at), n: lastRefresh.fetched }) +
+              (lastRefresh.withdrawn > 0 ? ` — ${t('visits.worklist.withdrawn', { count: lastRefresh.withdrawn })}` : '')
             : t('visits.worklist.lastFailed', { at: formatDateTime(lastRefresh.at) })
           : t('visits.worklist.notThisSession')}
       </span>
