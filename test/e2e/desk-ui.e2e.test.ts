@@ -102,13 +102,7 @@ describe.runIf(haveParts)('technician pages in Chromium: visits, slip, sync, qua
       worklist: { host: '127.0.0.1', port: downPort, timeoutMs: 2000 },
     });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: VIEWPORT });
-    page = await context.newPage();
-    // A wait that fails names its locator well before the test's own timeout.
-    page.setDefaultTimeout(15_000);
-    await page.goto(mode.signInUrl);
-    await page.locator('.operator-button').first().click();
-    await page.locator('.top-bar').waitFor();
+    page = await browser.signedInPage(mode.signInUrl, { viewport: VIEWPORT });
   });
 
   afterAll(async () => {

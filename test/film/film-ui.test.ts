@@ -36,12 +36,7 @@ describe.runIf(haveChromium)('film page in Chromium', () => {
     mode = await startBrowserMode({ dataDir: data.path, staticDir: dist.path, version: '0.0.0-test', logger: silentLogger, background: false });
     visit = insertVisit(mode.desk.db, { patientName: 'PHAN BỘI CHÂU', procedureCode: 'XQ.NGUC.T' });
     browser = await launchChromium();
-    const context = await browser.newContext();
-    page = await context.newPage();
-    await page.goto(mode.signInUrl);
-    // Who is working: the fresh desk's admin has no PIN.
-    await page.locator('.operator-button').first().click();
-    await page.locator('.top-bar').waitFor();
+    page = await browser.signedInPage(mode.signInUrl);
   });
 
   afterAll(async () => {

@@ -65,11 +65,7 @@ describe.runIf(haveParts)('cancelled orders in the visit list (Chromium)', () =>
     expect(await call('visits.refresh')).toMatchObject({ withdrawn: 1 });
 
     browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(mode.signInUrl);
-    await page.locator('.operator-button').first().click();
-    await page.locator('.top-bar').waitFor();
+    page = await browser.signedInPage(mode.signInUrl);
   });
 
   afterAll(async () => {
