@@ -11,6 +11,12 @@
  * name and rename when done, and the rename shows up as a new file. Symlinks are not followed
  * and symlinked files are not taken (a link inside the folder could point anywhere; a real file
  * in the folder is taken under its own path).
+ *
+ * File-system events are a hint, not a guarantee: a file created while chokidar is still setting
+ * up (between its scan and its watch), an overflowing inotify queue or a network share that
+ * drops notifications would otherwise leave a file in the folder forever. So the folders are
+ * also listed once the watcher is ready and then every `rescanMs`; a file listed there that is
+ * neither waiting nor already handed over is tracked like any new one.
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +49,10 @@ export interface FolderWatcherOptions {
   onStable(file: string): void;
   /** A new file appeared and is being watched until stable. */
   onSeen?(file: string): void;
+  /** How often the folders are listed for files no event announced (default 60 s). */
+  readonly rescanMs?: number;
+  /** Fault injection for tests: file events for which this is true are lost, as if never sent. */
+  readonly loseEvent?: (file: string) => boolean;
 }
 
 export interface FolderWatcher {
@@ -58,15 +68,24 @@ export interface FolderWatcher {
 interface Candidate {
   size: number;
   mtimeMs: number;
+  ino: number;
   since: number;
 }
+
+const identity = (st: { ino: number; size: number; mtimeMs: number }) => `${st.ino}:${st.size}:${st.mtimeMs}`;
 
 export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
   const pollMs = Math.max(50, Math.min(500, Math.floor(opts.stableMs / 4)));
   const candidates = new Map<string, Candidate>();
+  /**
+   * Files handed over, by path → inode, size and mtime: a rescan skips them while they are still
+   * the same file (afterImport `leave`), and takes a new file under a reused name.
+   */
+  const handed = new Map<string, string>();
   const excluded = opts.excluded.map((p) => path.resolve(p) + path.sep);
   let watcher: FSWatcher | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let rescanTimer: NodeJS.Timeout | null = null;
   let ticking = false;
 
   const isExcluded = (p: string) => excluded.some((e) => (path.resolve(p) + path.sep).startsWith(e));
@@ -74,7 +93,8 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
   const track = (file: string) => {
     if (isTemporaryName(path.basename(file)) || isExcluded(file)) return;
     if (candidates.has(file)) return;
-    candidates.set(file, { size: -1, mtimeMs: -1, since: performance.now() });
+    handed.delete(file);
+    candidates.set(file, { size: -1, mtimeMs: -1, ino: -1, since: performance.now() });
     opts.onSeen?.(file);
   };
 
@@ -97,9 +117,10 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
             candidates.delete(file);
             return;
           }
-          if (st.size !== c.size || st.mtimeMs !== c.mtimeMs) {
+          if (st.size !== c.size || st.mtimeMs !== c.mtimeMs || st.ino !== c.ino) {
             c.size = st.size;
             c.mtimeMs = st.mtimeMs;
+            c.ino = st.ino;
             c.since = now;
             return;
           }
@@ -116,12 +137,36 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
           continue;
         }
         candidates.delete(file);
+        handed.set(file, identity(c));
         opts.onStable(file);
       }
     } catch (e) {
       opts.logger.error('stability check failed', { error: e instanceof Error ? e.name : 'unknown' });
     } finally {
       ticking = false;
+    }
+  };
+
+  /** Every regular file under the folders, as chokidar would see them (no dot-folders, no links). */
+  const rescan = async () => {
+    for (const folder of opts.folders) {
+      let entries;
+      try {
+        entries = await fsp.readdir(folder, { recursive: true, withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        if (!e.isFile()) continue;
+        const file = path.join(e.parentPath, e.name);
+        if (path.relative(folder, e.parentPath).split(path.sep).some((seg) => seg.startsWith('.'))) continue;
+        const was = handed.get(file);
+        if (was !== undefined) {
+          const st = await fsp.lstat(file).catch(() => null);
+          if (st === null || identity(st) === was) continue;
+        }
+        track(file);
+      }
     }
   };
 
@@ -144,20 +189,29 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
         },
       });
       watcher = w;
-      w.on('add', (p) => track(p));
-      w.on('change', (p) => track(p));
-      w.on('unlink', (p) => candidates.delete(p));
+      const heard = (p: string) => !opts.loseEvent?.(p);
+      w.on('add', (p) => heard(p) && track(p));
+      w.on('change', (p) => heard(p) && track(p));
+      w.on('unlink', (p) => {
+        candidates.delete(p);
+        handed.delete(p);
+      });
       w.on('error', (e) => opts.logger.warn('watch error', { error: e instanceof Error ? e.name : 'unknown' }));
       await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+      await rescan();
       timer = setInterval(() => void tick(), pollMs);
+      rescanTimer = setInterval(() => void rescan().catch(() => undefined), opts.rescanMs ?? 60_000);
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (rescanTimer) clearInterval(rescanTimer);
       timer = null;
+      rescanTimer = null;
       const w = watcher;
       watcher = null;
       if (w) await w.close();
       candidates.clear();
+      handed.clear();
     },
     track,
     get waiting() {
