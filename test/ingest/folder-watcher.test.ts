@@ -72,4 +72,14 @@ describe('folder watcher without events', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(stable).toEqual([f, f]);
   });
+
+  it('stopped while starting: start() returns, and nothing is watched or taken afterwards', async () => {
+    const stable: string[] = [];
+    const starting = start(100, stable, (folder) => fs.writeFileSync(path.join(folder, 'before.dcm'), 'x'));
+    await w!.stop();
+    await starting;
+    fs.writeFileSync(path.join(dir!.path, 'after.dcm'), 'y');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(stable).toEqual([]);
+  });
 });

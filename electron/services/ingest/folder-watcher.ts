@@ -87,10 +87,14 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
   let timer: NodeJS.Timeout | null = null;
   let rescanTimer: NodeJS.Timeout | null = null;
   let ticking = false;
+  let stopped = false;
+  /** Ends a start() still waiting for chokidar's first scan when stop() comes first. */
+  let abortStart: (() => void) | null = null;
 
   const isExcluded = (p: string) => excluded.some((e) => (path.resolve(p) + path.sep).startsWith(e));
 
   const track = (file: string) => {
+    if (stopped) return;
     if (isTemporaryName(path.basename(file)) || isExcluded(file)) return;
     if (candidates.has(file)) return;
     handed.delete(file);
@@ -197,12 +201,20 @@ export function createFolderWatcher(opts: FolderWatcherOptions): FolderWatcher {
         handed.delete(p);
       });
       w.on('error', (e) => opts.logger.warn('watch error', { error: e instanceof Error ? e.name : 'unknown' }));
-      await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+      await new Promise<void>((resolve) => {
+        abortStart = resolve;
+        w.once('ready', () => resolve());
+      });
+      abortStart = null;
+      if (stopped) return;
       await rescan();
+      if (stopped) return;
       timer = setInterval(() => void tick(), pollMs);
       rescanTimer = setInterval(() => void rescan().catch(() => undefined), opts.rescanMs ?? 60_000);
     },
     async stop() {
+      stopped = true;
+      abortStart?.();
       if (timer) clearInterval(timer);
       if (rescanTimer) clearInterval(rescanTimer);
       timer = null;

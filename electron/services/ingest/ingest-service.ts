@@ -71,6 +71,8 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   let pipeline: Pipeline | null = null;
   let watcher: FolderWatcher | null = null;
   let scp: StoreScp | null = null;
+  /** Restarts of the inputs, one after another: two quick settings changes must not interleave. */
+  let restarts: Promise<void> = Promise.resolve();
   let scpPort: number | null = null;
   let active = 0;
   const perPath = new Map<string, Promise<IngestOutcome>>();
@@ -228,9 +230,13 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       await copyDurable(path.join(paths.quarantine, row.file_path), target);
       return target;
     },
-    async applySettings() {
-      await stopInputs();
-      if (pipeline) await startInputs();
+    applySettings() {
+      const next = restarts.then(async () => {
+        await stopInputs();
+        if (pipeline) await startInputs();
+      });
+      restarts = next.catch(() => undefined);
+      return next;
     },
     idle() {
       return new Promise<void>((resolve) => {
