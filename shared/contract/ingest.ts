@@ -29,7 +29,7 @@ export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
  * rejected, so nothing goes; ready → attached or released, held; sending → on its way to the PACS;
  * in-pacs → every image acknowledged by the PACS; error → an image failed permanently.
  */
-export const STUDY_STATES = ['new', 'needs-visit', 'needs-review', 'ready', 'sending', 'in-pacs', 'error'] as const;
+export const STUDY_STATES = ['new', 'needs-visit', 'needs-review', 'ready', 'sending', 'in-pacs', 'error', 'all-rejected'] as const;
 export type StudyState = (typeof STUDY_STATES)[number];
 
 const empty = z.object({}).strict();

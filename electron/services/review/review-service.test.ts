@@ -118,6 +118,19 @@ describe('images.review', () => {
     expect((await t.call('studies.list', {})).items.find((x) => x.studyInstanceUID === original.studyInstanceUID)?.state).not.toBe('needs-review');
   });
 
+  it('says so when every image of a study is rejected: nothing will be sent', async () => {
+    const a = storeInstance(t.desk.db, t.dataDir, { outboxStatus: 'pending' });
+    const b = storeInstance(t.desk.db, t.dataDir, { studyInstanceUID: a.studyInstanceUID, outboxStatus: 'pending' });
+    const state = async () => (await t.call('studies.list', {})).items.find((x) => x.studyInstanceUID === a.studyInstanceUID)?.state;
+    await t.call('images.review', { instanceId: a.instanceId, decision: 'rejected', reason: '113001' });
+    expect(await state()).toBe('sending');
+    await t.call('images.review', { instanceId: b.instanceId, decision: 'rejected', reason: '113037' });
+    expect(await state()).toBe('all-rejected');
+    expect(claimable(false)).toEqual([]);
+    await t.call('images.review', { instanceId: b.instanceId, decision: 'accepted' });
+    expect(await state()).toBe('sending');
+  });
+
   it('refuses to change the decision of an image already on its way to the PACS', async () => {
     const a = storeInstance(t.desk.db, t.dataDir, { outboxStatus: 'sent' });
     const r = await t.raw('images.review', { instanceId: a.instanceId, decision: 'rejected', reason: '113001' });

@@ -72,12 +72,14 @@ function seed({ images, visit = false, released = false, age = 0 }: Seed): strin
  */
 function expected(s: Seed, requireQa: boolean): ReturnType<typeof deriveStudyState> {
   const counted = s.images.filter(([, d]) => d !== 'rejected');
+  const rejected = s.images.length - counted.length;
   const unreviewed = s.images.some(([, d]) => d === null);
   const waiting = counted.some(([st]) => st === 'held' || st === 'pending');
   return deriveStudyState(
     {
       outboxStatuses: counted.map(([st]) => st),
       qaHeld: requireQa && unreviewed && waiting,
+      rejected,
       visitId: s.visit ? 'v' : null,
       releasedAt: s.released ? NOW : null,
       lastReceivedAt: NOW - (s.age ?? 0),
@@ -92,6 +94,7 @@ describe('study state', () => {
     [['held', null], ['held', 'accepted']],
     [['held', 'accepted']],
     [['held', 'rejected']],
+    [['held', 'rejected'], ['pending', 'rejected']],
     [['pending', null]],
     [['pending', 'accepted'], ['held', 'rejected']],
     [['held', null], ['sending', 'accepted']],
@@ -115,11 +118,14 @@ describe('study state', () => {
           }
   });
 
-  it('follows the precedence error > in-pacs > needs-review > sending > ready > new > needs-visit', () => {
-    const st = (s: OutboxStatus[], { visit = false, age = 0, qaHeld = false } = {}) =>
-      deriveStudyState({ outboxStatuses: s, qaHeld, visitId: visit ? 'v' : null, releasedAt: null, lastReceivedAt: NOW - age }, NOW);
+  it('follows the precedence error > in-pacs > all-rejected > needs-review > sending > ready > new > needs-visit', () => {
+    const st = (s: OutboxStatus[], { visit = false, age = 0, qaHeld = false, rejected = 0 } = {}) =>
+      deriveStudyState({ outboxStatuses: s, qaHeld, rejected, visitId: visit ? 'v' : null, releasedAt: null, lastReceivedAt: NOW - age }, NOW);
     expect(st(['verified', 'failed'], { qaHeld: true })).toBe('error');
     expect(st(['sent', 'verified', 'purged'])).toBe('in-pacs');
+    expect(st(['sent'], { rejected: 2 })).toBe('in-pacs');
+    expect(st([], { visit: true, rejected: 2 })).toBe('all-rejected');
+    expect(st([], { rejected: 1, age: NEW_STUDY_WINDOW_MS + 1 })).toBe('all-rejected');
     expect(st(['sent', 'pending'], { qaHeld: true })).toBe('needs-review');
     expect(st(['held'], { visit: true, qaHeld: true })).toBe('needs-review');
     expect(st(['sent', 'held'])).toBe('sending');

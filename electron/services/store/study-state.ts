@@ -14,6 +14,7 @@
  *                                                               in-pacs
  *
  *   ready / sending ──(review.requireQa, an image not reviewed)──▶ needs-review ──(all reviewed)──▶ back
+ *   any ──(every image rejected at QA: nothing will be sent)──▶ all-rejected
  *
  * The QA gate is the review capability's rule (review/qa-gate.ts, `qaSendableSql`), the same the
  * sender's claim obeys, used here rather than restated:
@@ -23,11 +24,13 @@
  *   which the gate holds back (an image not yet accepted or rejected), needs review — never "ready".
  *   Before a visit is attached the visit is what the study waits for first: new / needs-visit.
  *
- * Precedence, first match wins: error, in-pacs, needs-review, sending, ready, new, needs-visit.
+ * Precedence, first match wins: error, in-pacs, all-rejected, needs-review, sending, ready, new,
+ * needs-visit.
  * Both forms below encode the same precedence; a test checks them against each other.
  */
 import type { StudyState } from '../../../shared/contract/ingest';
 import { qaSendableSql } from '../review/qa-gate';
+import { activeInstanceSql } from './active-instance';
 import type { Db } from './database';
 
 export type { StudyState };
@@ -42,6 +45,8 @@ export interface StudyStateInput {
   readonly outboxStatuses: readonly OutboxStatus[];
   /** One of those, not yet on its way (held or pending), is held back by the QA gate now. */
   readonly qaHeld: boolean;
+  /** Images of the study rejected at QA (those the gate never sends). */
+  readonly rejected: number;
   readonly visitId: string | null;
   readonly releasedAt: number | null;
   readonly lastReceivedAt: number;
@@ -54,6 +59,7 @@ export function deriveStudyState(s: StudyStateInput, now: number): StudyState {
   const st = s.outboxStatuses;
   if (st.some((x) => x === 'failed')) return 'error';
   if (st.length > 0 && st.every((x) => DONE.has(x))) return 'in-pacs';
+  if (st.length === 0 && s.rejected > 0) return 'all-rejected';
   const moving = st.some((x) => MOVING.has(x));
   const attached = s.visitId !== null || s.releasedAt !== null;
   if (s.qaHeld && (moving || attached)) return 'needs-review';
@@ -75,6 +81,8 @@ export function studyStateSql(alias: string, requireQa: boolean): string {
   return `(SELECT CASE
       WHEN COALESCE(SUM(o.status = 'failed'), 0) > 0 THEN 'error'
       WHEN COUNT(o.instance_id) > 0 AND SUM(o.status IN ('sent', 'verified', 'purged')) = COUNT(o.instance_id) THEN 'in-pacs'
+      WHEN COUNT(o.instance_id) = 0 AND EXISTS (SELECT 1 FROM instances sr JOIN outbox sro ON sro.instance_id = sr.id
+                                                WHERE sr.study_uid = ${alias}.study_uid AND NOT ${qaSendableSql(false, 'sr')} AND ${activeInstanceSql('sr')}) THEN 'all-rejected'
       WHEN COALESCE(SUM(o.status IN ('held', 'pending') AND NOT ${qaSendableSql(requireQa, 'si')}), 0) > 0
            AND (${moving} OR ${attached}) THEN 'needs-review'
       WHEN ${moving} THEN 'sending'

@@ -1,4 +1,4 @@
-/** Where a study stands, as a coloured chip: mới / cần gán lượt khám / cần duyệt ảnh / sẵn sàng / đang gửi / đã lưu PACS / lỗi. */
+/** Where a study stands, as a coloured chip: mới / cần gán lượt khám / cần duyệt ảnh / sẵn sàng / đang gửi / đã lưu PACS / lỗi / đã loại hết ảnh. */
 import { useTranslation } from 'react-i18next';
 import type { StudyState } from '../../../../shared/contract/ingest';
 
@@ -10,6 +10,8 @@ const TONE: Record<StudyState, 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
   sending: 'info',
   'in-pacs': 'ok',
   error: 'bad',
+  // Nothing will be sent: the technician retakes, or the study is done with.
+  'all-rejected': 'warn',
 };
 
 export function StateChip({ state }: { state: StudyState }) {
