@@ -22,6 +22,11 @@ export const recordsStateSchema = z.object({
   lastSuccessAt: z.number().int().nullable(),
   /** When the sender tries next (null: idle, nothing waiting). */
   nextAttemptAt: z.number().int().nullable(),
+  /**
+   * Why the last pull of the server's revocations failed (deliveries may still succeed: an older
+   * server without the feed, say); null after a successful pull.
+   */
+  pullError: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).nullable(),
 });
 export type RecordsState = z.output<typeof recordsStateSchema>;
 

@@ -247,6 +247,8 @@ describe('records sender', () => {
       const sender = createRecordsSender({ db, clock, audit, logger, target: () => target, fetch: f, baseDelayMs: 2000, randomInt: (m) => m - 1 });
       expect(await sender.runOnce()).toMatchObject({ delivered: 1, error: null, pullError: 'SERVER_FAILED', revoked: 0 });
       expect(sender.state().lastError).toBeNull();
+      expect(sender.state().pullError).toMatchObject({ code: 'SERVER_FAILED' });
+      expect(sender.state().pullError?.message).toMatch(/ \/ /); // Vietnamese / English
       expect(db.prepare('SELECT count(*) AS n FROM records_cursors').get()).toEqual({ n: 0 });
       // Idle and backing off: no pull until the backoff ends.
       expect(await sender.runOnce()).toMatchObject({ sent: 0 });
@@ -254,6 +256,7 @@ describe('records sender', () => {
       feedUp = true;
       clock.advance(2000);
       expect(await sender.runOnce()).toMatchObject({ sent: 0, revoked: 1, pullError: null });
+      expect(sender.state().pullError).toBeNull();
       expect(calls).toHaveLength(1);
       expect(logger.lines.filter((l) => l.includes('pull failed'))).toHaveLength(1);
     });

@@ -110,6 +110,7 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
 
   let failures = 0;
   let lastError: { code: ErrorCode; message: string } | null = null;
+  let pullError: { code: ErrorCode; message: string } | null = null;
   let lastAttemptAt: number | null = null;
   let lastSuccessAt: number | null = null;
   let backoffUntil: number | null = null;
@@ -153,6 +154,7 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
       lastAttemptAt,
       lastSuccessAt,
       nextAttemptAt: nextAt,
+      pullError,
     };
   }
 
@@ -228,12 +230,14 @@ export function createRecordsSender(deps: RecordsSenderDeps): RecordsSender {
     try {
       const r = await puller.pull();
       pullFailures = 0;
+      pullError = null;
       nextPullAt = clock.now() + pullEvery;
       if (r.applied > 0) deps.onSlipsRevoked?.(r.applied);
       return { revoked: r.applied, pullError: null };
     } catch (e) {
       if (!(e instanceof ServerCallFailure)) throw e;
       pullFailures++;
+      pullError = { code: e.code, message: new DeskError(e.code, e.params).toShape().message };
       const delay = backoffDelay(pullFailures);
       nextPullAt = clock.now() + delay;
       logger.warn('server revocations pull failed', { code: e.code, failures: pullFailures, retryInMs: delay });

@@ -59,6 +59,11 @@ export function RecordsPanel() {
               {t('sync.lastError')}: {s.lastError.message}
             </p>
           )}
+          {s.pullError && s.configured && !s.lastError && (
+            <p className="alert alert-warn" data-testid="records-pull-error">
+              {t('sync.records.pullError')}: {s.pullError.message}
+            </p>
+          )}
           {s.configured && (
             <button type="button" onClick={() => sendNow.mutate({})} disabled={sendNow.isPending || s.pending === 0}>
               {t('sync.records.sendNow')}
