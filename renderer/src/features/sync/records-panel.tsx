@@ -65,7 +65,7 @@ export function RecordsPanel() {
             </p>
           )}
           {s.configured && (
-            <button type="button" onClick={() => sendNow.mutate({})} disabled={sendNow.isPending || s.pending === 0}>
+            <button type="button" onClick={() => sendNow.mutate({})} disabled={sendNow.isPending || (s.pending === 0 && !s.pullError)}>
               {t('sync.records.sendNow')}
             </button>
           )}
