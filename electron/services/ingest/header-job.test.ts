@@ -27,6 +27,14 @@ describe('runHeaderJob', () => {
     expect(res.kind === 'accepted' && res.sha256).toBe(sha256(original));
   });
 
+  it('stores a read-only export as an owner-only, writable file (purge must be able to remove it)', () => {
+    const f = makeDx(dir, { rows: 64, columns: 64 });
+    fs.chmodSync(f.path, 0o444);
+    const copyTo = `${f.path}.copy`;
+    expect(runHeaderJob({ file: f.path, copyTo }).kind).toBe('accepted');
+    expect(fs.statSync(copyTo).mode & 0o777).toBe(0o600);
+  });
+
   it('reports a file renamed over the checked one before the copy as changed, with no copy left', () => {
     const f = makeDx(dir, { rows: 64, columns: 64 });
     const other = makeDx(dir, { rows: 64, columns: 64 });

@@ -57,6 +57,9 @@ function hashFd(fd: number, size: number): string {
  */
 function copyAndHash(from: string, to: string, size: number): string {
   fs.copyFileSync(from, to, fs.constants.COPYFILE_EXCL);
+  // copyFile keeps the source's mode: a read-only export would make a store file Windows cannot
+  // purge, and a world-readable one exposes health data. The store is the desk's alone.
+  fs.chmodSync(to, 0o600);
   const out = fs.openSync(to, 'r');
   try {
     if (fs.fstatSync(out).size !== size) throw Object.assign(new Error('file changed while copying'), { code: 'ESHRANK' });
