@@ -15,14 +15,10 @@
  * on patient data does.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/database';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import type { AuditLog } from '../audit/audit-log';
 import { revocationFeedSchema, type RevocationFeed } from '../../../shared/records';
 import { markSlipRevokedByServer } from '../slips/slip-store';
 import { readSlipVisit } from '../slips/visit-query';
-import type { RecordsTarget } from './records-sender';
+import type { RecordsSenderDeps, RecordsTarget } from './records-sender';
 import { callServer, ServerCallFailure } from './server-call';
 
 /** The audit action of a slip revoked on the server. */
@@ -39,15 +35,8 @@ export interface PullResult {
   readonly cursor: number;
 }
 
-export interface RevocationPullDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  audit: Pick<AuditLog, 'append'>;
-  target: () => RecordsTarget;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-}
+/** The sender's own dependencies: the pull runs inside its passes, against the same server. */
+export type RevocationPullDeps = Pick<RecordsSenderDeps, 'db' | 'clock' | 'logger' | 'audit' | 'target' | 'fetch' | 'timeoutMs'>;
 
 export interface RevocationPull {
   /** Reads the feed from the stored cursor to its end and applies it. Throws ServerCallFailure. */
