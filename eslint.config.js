@@ -11,7 +11,7 @@ const nodeImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'renderer/dist/**', '**/*.d.ts', '.data/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'renderer/dist/**', '**/*.d.ts', '.data/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

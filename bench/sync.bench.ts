@@ -1,7 +1,11 @@
 /**
  * Getting images into the PACS, same files, same Orthanc, one run:
- *   desk      the whole pipeline: files appear in the watch folder → ingest (stable, copy, fsync,
- *             record) → STOW-RS → verified by QIDO (sync.sendPolicy = immediately);
+ *   desk      the whole pipeline: files appear in the watch folder → ingest (stable, take, fsync,
+ *             record) → STOW-RS → verified by QIDO (sync.sendPolicy = immediately). Files appear
+ *             as a modality's export does: each renamed into the folder, complete, with no other
+ *             name, so the desk takes it by hard link (`afterImport` = move, the default);
+ *   desk copy the same with `afterImport` = leave, where the desk must copy every file (as for an
+ *             export folder on another file system): for reading, not a target;
  *   desk sync the STOW-RS + QIDO part alone, from the desk's store;
  *   REST ×4   Orthanc's own `POST /instances`, 4 uploads in parallel: the practical ceiling;
  *   storescu  dcmtk C-STORE of the same files over one association.
@@ -11,7 +15,7 @@
  * size the workload; BENCH_QUICK=1 makes it 20 × 512².
  */
 import http from 'node:http';
-import { createReadStream, linkSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, linkSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { execFile, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -78,18 +82,42 @@ function storescu(orthanc: OrthancHandle, files: readonly DxFile[]): Promise<voi
 }
 
 async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+  // Every 25 ms: often enough to time a run of seconds, rarely enough not to take CPU from it.
+  while (!cond()) await new Promise((r) => setTimeout(r, 25));
 }
 
-/** The desk: ingest + sync on a fresh data folder; files appear in the watch folder (hard links, atomic). */
-async function deskPipeline(orthanc: OrthancHandle, files: readonly DxFile[], root: string, workerUrl: URL | null): Promise<{ pipeline: number; syncAlone: number }> {
+type AfterImport = 'move' | 'leave';
+
+/**
+ * The files as they will appear in the watch folder. `move`: each a fresh file with one name,
+ * staged (untimed) on the export's file system and renamed in, as a modality's export lands.
+ * `leave`: hard links to the generated files (atomic too; the desk copies either way).
+ */
+function stageDrops(files: readonly DxFile[], dataDir: string, exportDir: string, after: AfterImport): () => void {
+  const named = files.map((f) => ({ from: f.path, name: `${f.sopInstanceUID}.dcm` }));
+  if (after === 'leave') return () => named.forEach((f) => linkSync(f.from, join(exportDir, f.name)));
+  const staging = join(dataDir, 'staging');
+  mkdirSync(staging);
+  for (const f of named) copyFileSync(f.from, join(staging, f.name));
+  execFileSync('sync');
+  return () => named.forEach((f) => renameSync(join(staging, f.name), join(exportDir, f.name)));
+}
+
+/** The desk: ingest + sync on a fresh data folder, then (move only) the sync part again alone. */
+async function deskPipeline(
+  orthanc: OrthancHandle,
+  files: readonly DxFile[],
+  root: string,
+  workerUrl: URL | null,
+  afterImport: AfterImport,
+): Promise<{ pipeline: number; syncAlone: number | null }> {
   const dataDir = join(root, `desk-${newUid().slice(-8)}`);
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, 'desk.sqlite'));
   const settings = settingsSchema.parse({
     pacs: { dicomwebUrl: orthanc.dicomwebUrl, concurrency: 4 },
     sync: { sendPolicy: 'immediately', retentionDays: 3650 },
-    ingest: { stableMs: 200 },
+    ingest: { stableMs: 200, afterImport },
   });
   const events = createEventHub(() => undefined);
   let sync: SyncService | null = null;
@@ -102,11 +130,13 @@ async function deskPipeline(orthanc: OrthancHandle, files: readonly DxFile[], ro
   sync.start();
   try {
     const s = sync;
-    const pipeline = await timed('desk pipeline', orthanc, files.length, async () => {
-      for (const f of files) linkSync(f.path, join(ingest.paths.export, `${f.sopInstanceUID}.dcm`));
+    const drop = stageDrops(files, dataDir, ingest.paths.export, afterImport);
+    const pipeline = await timed(`desk pipeline (${afterImport})`, orthanc, files.length, async () => {
+      drop();
       await until(() => s.status().verified === files.length);
     });
     await sync.stop();
+    if (afterImport === 'leave') return { pipeline, syncAlone: null };
     // Same store, same rows: the sync part alone, from pending to verified.
     db.prepare(`UPDATE outbox SET status = 'pending', available_at = 0, sent_at = NULL, verified_at = NULL`).run();
     const again = createSyncService({ db, clock: systemClock, logger: silentLogger, dataDir, settings: () => settings });
@@ -144,7 +174,8 @@ export async function run(): Promise<BenchResult[]> {
     const rest1 = await timed('REST ×4', orthanc, COUNT, () => restUpload(orthanc, files, 4));
     const scu = await timed('storescu', orthanc, COUNT, () => storescu(orthanc, files));
     const workerUrl = await bundledHeaderWorker(tmp.path);
-    const desk = await deskPipeline(orthanc, files, tmp.path, workerUrl);
+    const desk = await deskPipeline(orthanc, files, tmp.path, workerUrl, 'move');
+    const copying = await deskPipeline(orthanc, files, tmp.path, workerUrl, 'leave');
     const rest2 = await timed('REST ×4', orthanc, COUNT, () => restUpload(orthanc, files, 4));
     const rest = (rest1 + rest2) / 2;
 
@@ -164,9 +195,14 @@ export async function run(): Promise<BenchResult[]> {
         detail: `desk ${rate(desk.pipeline)}, storescu ${rate(scu)}; target ≥ 2×; ${load}`,
       },
       {
+        name: `sync ${what}: desk pipeline copying every file vs REST ×4`,
+        ratio: rest / copying.pipeline,
+        detail: `desk ${rate(copying.pipeline)} with afterImport = leave (as for an export on another disk), REST ×4 ${rate(rest)} (for reading the pipeline figure)`,
+      },
+      {
         name: `sync ${what}: desk STOW-RS + QIDO alone vs REST ×4`,
-        ratio: rest / desk.syncAlone,
-        detail: `desk sync ${rate(desk.syncAlone)}, REST ×4 ${rate(rest)} (for reading the pipeline figure)`,
+        ratio: rest / desk.syncAlone!,
+        detail: `desk sync ${rate(desk.syncAlone!)}, REST ×4 ${rate(rest)} (for reading the pipeline figure)`,
       },
     ];
   } finally {

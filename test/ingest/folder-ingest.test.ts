@@ -50,6 +50,12 @@ describe.skipIf(!run)('export folder ingest', () => {
     expect(new Set(rows.map((r) => r.transfer_syntax_uid)).size).toBe(7);
     expect(filesUnder(h.exportDir)).toEqual([]);
     expect(filesUnder(h.svc.paths.done)).toHaveLength(7);
+    // Export and store share a file system here, so each file was taken by hard link, not copied:
+    // its one inode now has the store's name and the done folder's, and no other.
+    const inodes = (files: string[]) => files.map((f) => fs.statSync(f).ino).sort();
+    const stored = rows.map((r) => path.join(h!.svc.paths.store, r.file_path));
+    expect(inodes(stored)).toEqual(inodes(filesUnder(h.svc.paths.done).map((f) => path.join(h!.svc.paths.done, f))));
+    for (const f of stored) expect(fs.statSync(f).nlink).toBe(2);
     expect(count(h.db, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'held'")).toBe(7);
     expect(filesUnder(h.svc.paths.incoming)).toEqual([]);
   });
@@ -195,8 +201,13 @@ describe.skipIf(!run)('export folder ingest', () => {
 
     h = await startIngest({ afterImport: 'leave' }, { dataDir });
     const left = makeDx(h.exportDir);
+    fs.chmodSync(left.path, 0o644);
     await settle(h, 2);
     expect(fs.existsSync(left.path)).toBe(true);
+    // A file left in the export folder is copied: the modality may still rewrite it by that name.
+    const file = h.db.prepare('SELECT file_path FROM instances WHERE sop_instance_uid = ?').pluck().get(left.sopInstanceUID) as string;
+    expect(fs.statSync(path.join(h.svc.paths.store, file)).ino).not.toBe(fs.statSync(left.path).ino);
+    expect(fs.statSync(left.path).mode & 0o777).toBe(0o644);
     await h.close(false);
 
     h = await startIngest({ afterImport: 'leave' }, { dataDir });

@@ -1,11 +1,19 @@
 /**
  * One file's heavy work, as the header worker runs it: framing pre-check, header parse and
- * semantic checks, then a copy into the store's incoming folder while hashing (SHA-256).
+ * semantic checks, then the file is taken into the store's incoming folder and hashed (SHA-256).
  * A rejected file is only hashed (its bytes stay where they are until the pipeline moves them).
  *
- * The walk and the parse read one open descriptor; the copy goes by name, so afterwards the name
+ * Taking is a copy, or — when the pipeline says the source name goes away after the commit
+ * (`afterImport` move/delete, the desk's own spool) — a hard link. The link saves writing every
+ * byte a second time, which on a desk that also runs the PACS upload is the largest CPU cost of
+ * ingest. It is taken only when the export name is the file's only name (nothing else can reach
+ * the inode once the source has moved to `done/` or been deleted) and the desk may make it
+ * owner-only; otherwise, and whenever the link fails (another file system, FAT, a protected
+ * link), the file is copied as before.
+ *
+ * The walk and the parse read one open descriptor; the take goes by name, so afterwards the name
  * must still point at that inode and its size and mtime must be unchanged: what was checked is
- * what was copied. A file that changed meanwhile is reported as such and goes back to waiting
+ * what was taken. A file that changed meanwhile is reported as such and goes back to waiting
  * for stability.
  */
 import { createHash } from 'node:crypto';
@@ -23,6 +31,8 @@ export interface HeaderJob {
    * file while the disk flushes this one.
    */
   readonly copyTo: string;
+  /** The source name leaves the export folder after the commit, so a hard link may stand in for the copy. */
+  readonly mayLink?: boolean;
 }
 
 export type HeaderJobResult =
@@ -34,11 +44,18 @@ export type HeaderJobResult =
   | { readonly kind: 'io-error'; readonly code: string };
 
 const CHUNK = 1024 * 1024;
+const OWNER_ONLY = 0o600;
+
+/**
+ * One read buffer for every file this thread hashes (the job is synchronous): a fresh MiB per file
+ * made the garbage collector run several times a second under a steady stream of files.
+ */
+const readBuffer = Buffer.allocUnsafeSlow(CHUNK);
 
 /** SHA-256 of the whole descriptor, read in 1 MiB chunks. */
 function hashFd(fd: number, size: number): string {
   const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const buf = readBuffer;
   let pos = 0;
   while (pos < size) {
     const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
@@ -59,7 +76,7 @@ function copyAndHash(from: string, to: string, size: number): string {
   fs.copyFileSync(from, to, fs.constants.COPYFILE_EXCL);
   // copyFile keeps the source's mode: a read-only export would make a store file Windows cannot
   // purge, and a world-readable one exposes health data. The store is the desk's alone.
-  fs.chmodSync(to, 0o600);
+  fs.chmodSync(to, OWNER_ONLY);
   const out = fs.openSync(to, 'r');
   try {
     if (fs.fstatSync(out).size !== size) throw Object.assign(new Error('file changed while copying'), { code: 'ESHRANK' });
@@ -67,6 +84,38 @@ function copyAndHash(from: string, to: string, size: number): string {
   } finally {
     fs.closeSync(out);
   }
+}
+
+/**
+ * Links `from` (open as `checked`) at `to` when that is safe; false means copy instead. The link
+ * goes by name, so it must land on the checked inode; the caller's check afterwards still catches
+ * a file changed in place.
+ */
+function linked(from: string, to: string, checked: fs.Stats): boolean {
+  if (checked.nlink !== 1) return false;
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    return false;
+  }
+  try {
+    const got = fs.statSync(to);
+    if (got.ino === checked.ino && got.dev === checked.dev) {
+      // Owner-only, as a copy would be; failing that (not the desk's file) the link is no store file.
+      fs.chmodSync(to, OWNER_ONLY);
+      return true;
+    }
+  } catch {
+    // fall through: copy instead
+  }
+  fs.rmSync(to, { force: true });
+  return false;
+}
+
+/** Takes the checked file into `job.copyTo`; the SHA-256 is of the stored inode's bytes either way. */
+function takeAndHash(job: HeaderJob, fd: number, checked: fs.Stats): string {
+  if (job.mayLink && linked(job.file, job.copyTo, checked)) return hashFd(fd, checked.size);
+  return copyAndHash(job.file, job.copyTo, checked.size);
 }
 
 export function runHeaderJob(job: HeaderJob, onParsed: () => void = () => {}): HeaderJobResult {
@@ -93,8 +142,8 @@ export function runHeaderJob(job: HeaderJob, onParsed: () => void = () => {}): H
       else rejection = new Rejection('PARSE_ERROR', (e instanceof Error ? e.message : String(e)).slice(0, 120));
     }
     onParsed();
-    const sha256 = header ? copyAndHash(job.file, job.copyTo, before.size) : hashFd(fd, before.size);
-    // The copy opened the file by name again: it must still be the inode that was checked, unchanged.
+    const sha256 = header ? takeAndHash(job, fd, before) : hashFd(fd, before.size);
+    // The take opened the file by name again: it must still be the inode that was checked, unchanged.
     const after = fs.fstatSync(fd);
     const byName = fs.statSync(job.file);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || byName.ino !== before.ino || byName.dev !== before.dev) {

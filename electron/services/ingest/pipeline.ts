@@ -4,7 +4,7 @@
  *   source ─▶ already handled? ─yes─▶ finish the source (move/delete), no new receipt
  *      │ no
  *      ▼
- *   worker: framing pre-check ─▶ header parse ─▶ semantic checks ─▶ copy to .incoming (+SHA-256) ─▶ fsync
+ *   worker: framing pre-check ─▶ header parse ─▶ semantic checks ─▶ copy or link to .incoming (+SHA-256) ─▶ fsync
  *      │ rejected                                                      │ accepted
  *      ▼                                                               ▼
  *   quarantine: sidecar (fsync) ─▶ move file ─▶ row + receipt    same SOP held? ─same bytes─▶ duplicate receipt
@@ -15,7 +15,8 @@
  *
  * The source leaves the export folder only after the commit. A crash anywhere leaves either the
  * journal (reconcile rolls the copy back; the source is still there) or the committed rows plus
- * the source record (reconcile finishes the move). Nothing is lost, nothing counted twice.
+ * the source record (reconcile finishes the move). Nothing is lost, nothing counted twice. A link
+ * instead of a copy changes none of this: removing a link leaves the source as it was.
  */
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
@@ -77,6 +78,9 @@ export interface PipelineDeps {
   checkpoint?(point: CrashPoint): void;
 }
 
+/** What happens to a source after its commit; `keep` requests (quarantine retries) leave it. */
+type SourceFate = Settings['ingest']['afterImport'];
+
 /** The durable steps between which a crash must lose and duplicate nothing. */
 export type CrashPoint = 'copied' | 'renamed' | 'committed' | 'quarantine-sidecar' | 'quarantine-moved';
 
@@ -107,12 +111,21 @@ export function createPipeline(deps: PipelineDeps) {
   const { db, clock, logger, pool, paths } = deps;
   const checkpoint = (p: CrashPoint) => deps.checkpoint?.(p);
 
-  async function finishSource(req: IngestRequest, receiptId: number): Promise<void> {
+  /** What becomes of the source after its commit, decided once per file. */
+  function fateOf(req: IngestRequest): SourceFate {
+    if (req.after === 'keep') return 'leave';
+    return req.after === 'delete' ? 'delete' : deps.settings().ingest.afterImport;
+  }
+
+  /**
+   * `fate` is the one decided when the file was taken: a file taken by hard link must leave the
+   * export folder even if `afterImport` became `leave` meanwhile, or the store's bytes would stay
+   * reachable by a name the modality owns.
+   */
+  async function finishSource(req: IngestRequest, receiptId: number, fate: SourceFate): Promise<void> {
     try {
-      if (req.after === 'keep') return;
-      const mode = req.after === 'delete' ? 'delete' : deps.settings().ingest.afterImport;
-      if (mode === 'leave') return;
-      if (mode === 'delete') {
+      if (fate === 'leave') return;
+      if (fate === 'delete') {
         await fsp.rm(req.path, { force: true });
         return;
       }
@@ -201,7 +214,7 @@ export function createPipeline(deps: PipelineDeps) {
     if (!req.retryOf) {
       const done = findSourceReceipt(db, { path: sourcePath, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
       if (done !== null) {
-        await finishSource(req, done);
+        await finishSource(req, done, fateOf(req));
         deps.notify(req, 'skipped', {});
         return { outcome: 'skipped', why: 'already-handled' };
       }
@@ -210,7 +223,8 @@ export function createPipeline(deps: PipelineDeps) {
     await fsp.mkdir(paths.incoming, { recursive: true });
     const uuid = randomUUID();
     const part = path.join(paths.incoming, `${uuid}.part`);
-    const res = await pool.run({ file: req.path, copyTo: part });
+    const fate = fateOf(req);
+    const res = await pool.run({ file: req.path, copyTo: part, mayLink: fate !== 'leave' });
 
     if (res.kind === 'changed') {
       await fsp.rm(part, { force: true });
@@ -255,7 +269,7 @@ export function createPipeline(deps: PipelineDeps) {
       await fsp.rm(part, { force: true });
       const r = recordInstance(db, { ...base, filePath: '' });
       if (r.kind === 'conflict') return quarantine(req, key, 'CONFLICT', conflictDetail, res, h.sopInstanceUID);
-      await finishSource(req, r.receiptId);
+      await finishSource(req, r.receiptId, fate);
       deps.notify(req, 'duplicate', { studyInstanceUID: h.studyInstanceUID });
       return { outcome: 'duplicate', receiptId: r.receiptId, sopInstanceUID: h.sopInstanceUID, studyInstanceUID: h.studyInstanceUID };
     }
@@ -276,13 +290,13 @@ export function createPipeline(deps: PipelineDeps) {
       await fsp.rm(abs, { force: true });
       await fsp.rm(journal, { force: true });
       if (r.kind === 'conflict') return quarantine(req, key, 'CONFLICT', conflictDetail, res, h.sopInstanceUID);
-      await finishSource(req, r.receiptId);
+      await finishSource(req, r.receiptId, fate);
       deps.notify(req, 'duplicate', { studyInstanceUID: h.studyInstanceUID });
       return { outcome: 'duplicate', receiptId: r.receiptId, sopInstanceUID: h.sopInstanceUID, studyInstanceUID: h.studyInstanceUID };
     }
     checkpoint('committed');
     await fsp.rm(journal, { force: true });
-    await finishSource(req, r.receiptId);
+    await finishSource(req, r.receiptId, fate);
     deps.notify(req, 'accepted', { studyInstanceUID: h.studyInstanceUID });
     return { outcome: 'accepted', receiptId: r.receiptId, sopInstanceUID: h.sopInstanceUID, studyInstanceUID: h.studyInstanceUID };
   }

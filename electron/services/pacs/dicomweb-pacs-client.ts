@@ -12,8 +12,6 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync, statSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { LocalFileError, PacsRequestError, type PacsClient, type PacsSettings, type StowItem, type StowResult } from './pacs-client';
 import { multipartBody, type MultipartBody } from './multipart-body';
 import { outcomesFor, parseStowResponse } from './stow-response';
@@ -201,7 +199,7 @@ export class DicomwebPacsClient implements PacsClient {
         req.end();
         return;
       }
-      pipeline(Readable.from(body.chunks(), { objectMode: false }), req).catch((e: unknown) => {
+      body.writeTo(req).catch((e: unknown) => {
         if (e instanceof LocalFileError) {
           req.destroy();
           finish(e);
