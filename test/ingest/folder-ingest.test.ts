@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { doneDayName } from '../../electron/services/ingest/done-prune';
 import { listStudies } from '../../electron/services/store/studies-repo';
 import { BAD_INPUTS, dcmtkAvailable, makeDx, makeHostileName, makeHostilePatientId, newUid, type FixtureSyntax } from '../support/dicom-fixtures';
 import { count, filesUnder, sha256, startIngest, waitFor, type Harness } from './harness';
@@ -216,24 +215,6 @@ describe.skipIf(!run)('export folder ingest', () => {
     await h.svc.idle();
     expect(h.svc.summary()).toMatchObject({ received: 2, accepted: 2, duplicates: 0 });
     expect(fs.existsSync(left.path)).toBe(true);
-  });
-
-  it('drops days of the done folder older than sync.retentionDays when it starts, keeping the store file', async () => {
-    h = await startIngest();
-    const f = makeDx(h.exportDir);
-    await settle(h, 1);
-    const [day] = fs.readdirSync(h.svc.paths.done);
-    const stored = path.join(h.svc.paths.store, h.db.prepare('SELECT file_path FROM instances').pluck().get() as string);
-    // As if it had been taken ten days ago (sync.retentionDays is 7 by default).
-    const agedName = doneDayName(Date.now() - 10 * 86_400_000);
-    fs.renameSync(path.join(h.svc.paths.done, day!), path.join(h.svc.paths.done, agedName));
-    const dataDir = h.dataDir;
-    await h.close(false);
-
-    h = await startIngest({}, { dataDir });
-    await waitFor(() => !fs.existsSync(path.join(h!.svc.paths.done, agedName)), 'the aged day removed');
-    expect(sha256(stored)).toBe(h.db.prepare('SELECT sha256 FROM instances WHERE sop_instance_uid = ?').pluck().get(f.sopInstanceUID));
-    expect(fs.statSync(stored).nlink).toBe(1);
   });
 
   it('releases on arrival when sync.sendPolicy = immediately', async () => {

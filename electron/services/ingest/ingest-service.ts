@@ -16,7 +16,6 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Db } from '../store/database';
 import { receiptCounts } from '../store/ingest-records';
-import { pruneDone } from './done-prune';
 import { copyDurable, safeFileName } from './durable-fs';
 import { createFolderWatcher, type FolderWatcher } from './folder-watcher';
 import { createHeaderPool, type HeaderPool } from './header-pool';
@@ -64,9 +63,6 @@ export interface IngestService {
   readonly scpPort: number | null;
 }
 
-/** How often old days leave the done folder; a day's files outlive their term by at most this. */
-const PRUNE_EVERY_MS = 3_600_000;
-
 export function createIngestService(deps: IngestServiceDeps): IngestService {
   const { db, clock, logger, settings, events } = deps;
   const paths = ingestPaths(deps.dataDir);
@@ -78,7 +74,6 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
   /** Restarts of the inputs, one after another: two quick settings changes must not interleave. */
   let restarts: Promise<void> = Promise.resolve();
   let scpPort: number | null = null;
-  let pruneTimer: NodeJS.Timeout | null = null;
   let active = 0;
   const perPath = new Map<string, Promise<IngestOutcome>>();
   const failures = new Map<string, number>();
@@ -180,15 +175,6 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
     }
   };
 
-  const pruneDoneNow = async () => {
-    try {
-      const removed = await pruneDone(paths.done, clock.now(), settings().sync.retentionDays);
-      if (removed.length > 0) logger.info('done folder days removed', { days: removed.length });
-    } catch (e) {
-      logger.warn('done folder not pruned', { code: (e as NodeJS.ErrnoException).code ?? 'unknown' });
-    }
-  };
-
   const stopInputs = async () => {
     const w = watcher;
     const s = scp;
@@ -213,14 +199,9 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       for (const f of report.spooled) void runRequest({ path: f, source: 'scp', name: 'C-STORE', after: 'delete' });
       for (const f of report.orphans) void runRequest({ path: f, source: 'folder', name: 'recovered', after: 'delete' });
       await startInputs();
-      void pruneDoneNow();
-      pruneTimer = setInterval(() => void pruneDoneNow(), PRUNE_EVERY_MS);
-      pruneTimer.unref();
       return report;
     },
     async stop() {
-      if (pruneTimer) clearInterval(pruneTimer);
-      pruneTimer = null;
       await stopInputs();
       await Promise.all([...perPath.values()].map((p) => p.catch(() => null)));
       const p = pool;

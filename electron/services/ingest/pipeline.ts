@@ -34,7 +34,6 @@ import {
   type IngestSource,
   type SourceKey,
 } from '../store/ingest-records';
-import { doneDayName } from './done-prune';
 import { fsyncDir, fsyncFile, moveDurable, safeFileName, sha256File, writeFileDurable } from './durable-fs';
 import type { HeaderPool } from './header-pool';
 import type { IngestPaths } from './ingest-paths';
@@ -130,7 +129,8 @@ export function createPipeline(deps: PipelineDeps) {
         await fsp.rm(req.path, { force: true });
         return;
       }
-      const dir = path.join(paths.done, doneDayName(clock.now()));
+      const day = dayPath(clock.now()).replace(/\//g, '-');
+      const dir = path.join(paths.done, day);
       await fsp.mkdir(dir, { recursive: true });
       const how = await moveDurable(req.path, path.join(dir, `${receiptId}-${safeFileName(req.name)}`));
       if (how === 'copied') await fsp.rm(req.path, { force: true });
