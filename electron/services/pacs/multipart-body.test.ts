@@ -2,9 +2,13 @@
  * The STOW-RS body on real files: exact multipart framing and Content-Length for sizes around the
  * read buffer's, the same bytes through a consumer that holds each chunk a while (the two read
  * buffers are reused only once the writable is done with them), and a file that is missing or
- * shrank since it was recorded stops the body with LocalFileError.
+ * shrank since it was recorded stops the body with LocalFileError. A consumer that goes away
+ * without calling back — a PACS resetting the connection mid-body — ends the body too, rather than
+ * leaving it waiting with its file open.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -99,5 +103,50 @@ describe('multipartBody', () => {
     const err = await multipartBody([file(3 << 20)]).writeTo(out).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(LocalFileError);
+  });
+
+  it('ends when the consumer is destroyed while a write has not called back', async () => {
+    let first = true;
+    const out = new Writable({
+      write(_chunk, _enc, _cb) {
+        // Never calls back, as a request whose socket died; then the request closes.
+        if (first) setTimeout(() => out.destroy(), 20);
+        first = false;
+      },
+    });
+    const err = await multipartBody([file(4 << 20)]).writeTo(out).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(LocalFileError);
+  });
+
+  it('ends, every time, when a real server resets the connection mid-body', async () => {
+    const server = net.createServer((socket) => {
+      let seen = 0;
+      socket.on('data', (d: Buffer) => {
+        seen += d.length;
+        if (seen > 256 * 1024) socket.resetAndDestroy();
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const items = [file(3 << 20), file(3 << 20)];
+      for (let i = 0; i < 12; i++) {
+        const body = multipartBody(items);
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/studies', headers: { 'content-type': body.contentType, 'content-length': body.contentLength } });
+        req.on('error', () => undefined);
+        const outcome = await Promise.race([
+          body.writeTo(req).then(
+            () => 'written',
+            () => 'failed',
+          ),
+          new Promise((r) => setTimeout(() => r('hung'), 5000)),
+        ]);
+        expect(outcome).toBe('failed');
+      }
+    } finally {
+      server.close();
+    }
   });
 });

@@ -35,6 +35,27 @@ function written(out: Writable, chunk: Buffer): Promise<void> {
   return p;
 }
 
+/**
+ * Rejects when `out` errors or closes. Node's http request drops a write's callback when its
+ * socket is destroyed before the request itself reports 'close' (a PACS resetting mid-body): every
+ * wait here is raced against this, or the upload would hang with its file open.
+ */
+function endOf(out: Writable): { readonly ended: Promise<never>; stop(): void } {
+  let fail: (e: Error) => void = () => undefined;
+  const ended = new Promise<never>((_, reject) => (fail = reject));
+  ended.catch(() => undefined);
+  const onClose = () => fail(new Error('request closed before its body was written'));
+  out.once('close', onClose);
+  out.once('error', fail);
+  return {
+    ended,
+    stop() {
+      out.off('close', onClose);
+      out.off('error', fail);
+    },
+  };
+}
+
 export function multipartBody(items: readonly StowItem[]): MultipartBody {
   // 32 random hex characters cannot occur by chance in the DICOM bytes of any realistic batch.
   const boundary = `desk-${randomBytes(16).toString('hex')}`;
@@ -45,27 +66,30 @@ export function multipartBody(items: readonly StowItem[]): MultipartBody {
     contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
     contentLength,
     async writeTo(out) {
+      // Used in turn and only within this call: once it returns, whatever the socket still holds
+      // is never written over.
       const buffers = [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)] as const;
       const inUse: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+      const { ended, stop } = endOf(out);
+      const unlessEnded = <T>(p: Promise<T>) => Promise.race([p, ended]);
       let turn = 0;
       try {
         for (const item of items) {
           // The constant parts are never rewritten, so nothing waits for them; the stream keeps order.
           out.write(partHeader);
           await readChunks(item, async (fill) => {
-            await inUse[turn];
+            await unlessEnded(inUse[turn]!);
             const n = await fill(buffers[turn]!);
             inUse[turn] = written(out, buffers[turn]!.subarray(0, n));
             turn ^= 1;
           });
           out.write(CRLF);
         }
+        await unlessEnded(Promise.all(inUse));
+        await unlessEnded(new Promise<void>((resolve, reject) => out.end(closing, (e?: Error | null) => (e ? reject(e) : resolve()))));
       } finally {
-        // Never leave while a buffer may still be read from by the socket.
-        await Promise.allSettled(inUse);
+        stop();
       }
-      await Promise.all(inUse);
-      await new Promise<void>((resolve, reject) => out.end(closing, (e?: Error | null) => (e ? reject(e) : resolve())));
     },
   };
 }
