@@ -217,6 +217,23 @@ describe.skipIf(!run)('export folder ingest', () => {
     expect(fs.existsSync(left.path)).toBe(true);
   });
 
+  it('gives the store file bytes of its own when a source taken by hard link cannot be moved to done', async () => {
+    h = await startIngest();
+    // A file where today's done folder should be: the move fails, the source stays in the export folder.
+    const d = new Date();
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    fs.writeFileSync(path.join(h.svc.paths.done, today), 'in the way');
+    const f = makeDx(h.exportDir);
+    const hash = sha256(f.path);
+    await settle(h, 1);
+    expect(fs.existsSync(f.path)).toBe(true);
+    const stored = path.join(h.svc.paths.store, h.db.prepare('SELECT file_path FROM instances').pluck().get() as string);
+    expect(fs.statSync(stored).ino).not.toBe(fs.statSync(f.path).ino);
+    expect(fs.statSync(f.path).nlink).toBe(1);
+    expect(sha256(stored)).toBe(hash);
+    expect(h.logger.lines.some((l) => l.includes('store file unshared from a source left in place'))).toBe(true);
+  });
+
   it('releases on arrival when sync.sendPolicy = immediately', async () => {
     h = await startIngest({ sendPolicy: 'immediately' });
     const f = makeDx(h.exportDir);

@@ -2,7 +2,7 @@
  * A desk's ingest in its own process, for the kill -9 test: watches `<dataDir>/export` and runs
  * until killed. CRASH_AT=<point>:<n> makes it SIGKILL itself the n-th time the pipeline reaches
  * that durable step (electron/services/ingest/pipeline.ts CrashPoint), so each window between
- * two steps is hit for certain, not by luck.
+ * two steps is hit for certain, not by luck. AFTER_IMPORT sets `ingest.afterImport` (default move).
  *
  * Usage: node --import tsx test/ingest/ingest-child.ts <dataDir>
  */
@@ -20,7 +20,8 @@ const [crashPoint, crashAfter] = (process.env.CRASH_AT ?? '').split(':');
 let hits = 0;
 
 const db = openDatabase(path.join(dataDir, 'desk.sqlite'));
-const settings = makeSettings({ stableMs: 200 });
+const afterImport = (process.env.AFTER_IMPORT ?? 'move') as 'move' | 'delete' | 'leave';
+const settings = makeSettings({ stableMs: 200, afterImport });
 const svc = createIngestService({
   db,
   clock: systemClock,

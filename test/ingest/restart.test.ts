@@ -111,10 +111,10 @@ describe.skipIf(!run)('reconciliation on start', () => {
   });
 });
 
-function startChild(dataDir: string, crashAt?: string): ChildProcess {
+function startChild(dataDir: string, crashAt?: string, afterImport = 'move'): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ingest-child.ts'), dataDir], {
     cwd: process.cwd(),
-    env: { ...process.env, CRASH_AT: crashAt ?? '' },
+    env: { ...process.env, CRASH_AT: crashAt ?? '', AFTER_IMPORT: afterImport },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
@@ -139,6 +139,32 @@ function receipts(dbFile: string): number {
     db.close();
   }
 }
+
+describe.skipIf(!run)('a source taken by hard link', () => {
+  it('leaves the store with bytes of its own when a restart finds the source under afterImport = leave', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kill9-link-'));
+    const exportDir = path.join(dataDir, 'export');
+    fs.mkdirSync(exportDir, { recursive: true });
+    const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'kill9-link-stage-'));
+    const f = makeDx(staging);
+    const source = path.join(exportDir, 'IMG1.dcm');
+    fs.renameSync(f.path, source);
+    const hash = sha256(source);
+    // Killed after the commit, before the source left the export folder: store and source are one inode.
+    const child = startChild(dataDir, 'committed:1');
+    expect(await exited(child)).toBe('SIGKILL');
+    expect(fs.statSync(source).nlink).toBe(2);
+
+    h = await startIngest({ afterImport: 'leave' }, { dataDir });
+    const stored = path.join(h.svc.paths.store, h.db.prepare('SELECT file_path FROM instances').pluck().get() as string);
+    await waitFor(() => fs.statSync(source).nlink === 1, 'the store file unshared');
+    expect(fs.statSync(stored).ino).not.toBe(fs.statSync(source).ino);
+    expect(sha256(stored)).toBe(hash);
+    expect(sha256(source)).toBe(hash);
+    expect(h.svc.summary()).toMatchObject({ received: 1, accepted: 1 });
+    fs.rmSync(staging, { recursive: true, force: true });
+  });
+});
 
 describe.skipIf(!run)('kill -9 mid-batch', () => {
   it('loses and duplicates nothing across crashes at every durable step', async () => {

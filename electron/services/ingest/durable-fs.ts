@@ -69,6 +69,17 @@ export async function moveDurable(from: string, to: string): Promise<'renamed' |
   }
 }
 
+/**
+ * Gives `file` bytes of its own when `other` is another name of the same inode (a hard link):
+ * copied beside it, fsynced, renamed over it. Returns whether it did.
+ */
+export async function unshareFrom(file: string, other: string): Promise<boolean> {
+  const [a, b] = await Promise.all([fsp.stat(file).catch(() => null), fsp.stat(other).catch(() => null)]);
+  if (!a || !b || a.ino !== b.ino || a.dev !== b.dev) return false;
+  await copyDurable(file, file);
+  return true;
+}
+
 export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;

@@ -6,10 +6,11 @@
  * Taking is a copy, or — when the pipeline says the source name goes away after the commit
  * (`afterImport` move/delete, the desk's own spool) — a hard link. The link saves writing every
  * byte a second time, which on a desk that also runs the PACS upload is the largest CPU cost of
- * ingest. It is taken only when the export name is the file's only name (nothing else can reach
- * the inode once the source has moved to `done/` or been deleted) and the desk may make it
- * owner-only; otherwise, and whenever the link fails (another file system, FAT, a protected
- * link), the file is copied as before.
+ * ingest. It is taken only when the export name is the file's only name, so that once the source
+ * has moved into the desk's `done/` or been deleted every name of the bytes is the desk's own (a
+ * source that stays in the export folder after all gets the store file unshared: pipeline.ts),
+ * and the desk may make it owner-only. Otherwise, whenever the link fails (another file system,
+ * FAT, a protected link), and on Windows, the file is copied as before.
  *
  * The walk and the parse read one open descriptor; the take goes by name, so afterwards the name
  * must still point at that inode and its size and mtime must be unchanged: what was checked is
@@ -92,7 +93,9 @@ function copyAndHash(from: string, to: string, size: number): string {
  * a file changed in place.
  */
 function linked(from: string, to: string, checked: fs.Stats): boolean {
-  if (checked.nlink !== 1) return false;
+  // Windows: a link keeps the export file's own access list, which the desk cannot narrow (chmod
+  // there only sets read-only), where a copy takes the store folder's.
+  if (process.platform === 'win32' || checked.nlink !== 1) return false;
   try {
     fs.linkSync(from, to);
   } catch {
@@ -100,7 +103,8 @@ function linked(from: string, to: string, checked: fs.Stats): boolean {
   }
   try {
     const got = fs.statSync(to);
-    if (got.ino === checked.ino && got.dev === checked.dev) {
+    // The checked inode, and no name made for it meanwhile besides ours.
+    if (got.ino === checked.ino && got.dev === checked.dev && got.nlink === 2) {
       // Owner-only, as a copy would be; failing that (not the desk's file) the link is no store file.
       fs.chmodSync(to, OWNER_ONLY);
       return true;

@@ -16,7 +16,8 @@
  * The source leaves the export folder only after the commit. A crash anywhere leaves either the
  * journal (reconcile rolls the copy back; the source is still there) or the committed rows plus
  * the source record (reconcile finishes the move). Nothing is lost, nothing counted twice. A link
- * instead of a copy changes none of this: removing a link leaves the source as it was.
+ * instead of a copy changes none of this: removing a link leaves the source's bytes as they were
+ * (its mode is already owner-only, as every file the desk takes ends up).
  */
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
@@ -30,11 +31,12 @@ import {
   findSourceReceipt,
   recordInstance,
   recordQuarantine,
+  storedFileOfReceipt,
   updateQuarantineReason,
   type IngestSource,
   type SourceKey,
 } from '../store/ingest-records';
-import { fsyncDir, fsyncFile, moveDurable, safeFileName, sha256File, writeFileDurable } from './durable-fs';
+import { fsyncDir, fsyncFile, moveDurable, safeFileName, sha256File, unshareFrom, writeFileDurable } from './durable-fs';
 import type { HeaderPool } from './header-pool';
 import type { IngestPaths } from './ingest-paths';
 import { reasonMessages, type ReasonCode } from './reasons';
@@ -118,11 +120,23 @@ export function createPipeline(deps: PipelineDeps) {
   }
 
   /**
-   * `fate` is the one decided when the file was taken: a file taken by hard link must leave the
-   * export folder even if `afterImport` became `leave` meanwhile, or the store's bytes would stay
-   * reachable by a name the modality owns.
+   * `fate` is the one decided when the file was taken: a file taken by hard link leaves the export
+   * folder even if `afterImport` became `leave` meanwhile. `stored` is its store file, when this
+   * receipt accepted it: a source that stays in the export folder all the same (the move failed,
+   * or a restart finds it under `leave`) must not keep a name on the store's bytes, which the
+   * modality could rewrite, so the store file gets bytes of its own.
    */
-  async function finishSource(req: IngestRequest, receiptId: number, fate: SourceFate): Promise<void> {
+  async function finishSource(req: IngestRequest, receiptId: number, fate: SourceFate, stored: string | null): Promise<void> {
+    await applyFate(req, receiptId, fate);
+    if (!stored) return;
+    try {
+      if (await unshareFrom(path.join(paths.store, stored), req.path)) logger.info('store file unshared from a source left in place', { receiptId });
+    } catch (e) {
+      logger.warn('store file not unshared', { receiptId, code: (e as NodeJS.ErrnoException).code ?? 'unknown' });
+    }
+  }
+
+  async function applyFate(req: IngestRequest, receiptId: number, fate: SourceFate): Promise<void> {
     try {
       if (fate === 'leave') return;
       if (fate === 'delete') {
@@ -214,7 +228,7 @@ export function createPipeline(deps: PipelineDeps) {
     if (!req.retryOf) {
       const done = findSourceReceipt(db, { path: sourcePath, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
       if (done !== null) {
-        await finishSource(req, done, fateOf(req));
+        await finishSource(req, done, fateOf(req), storedFileOfReceipt(db, done));
         deps.notify(req, 'skipped', {});
         return { outcome: 'skipped', why: 'already-handled' };
       }
@@ -269,7 +283,7 @@ export function createPipeline(deps: PipelineDeps) {
       await fsp.rm(part, { force: true });
       const r = recordInstance(db, { ...base, filePath: '' });
       if (r.kind === 'conflict') return quarantine(req, key, 'CONFLICT', conflictDetail, res, h.sopInstanceUID);
-      await finishSource(req, r.receiptId, fate);
+      await finishSource(req, r.receiptId, fate, null);
       deps.notify(req, 'duplicate', { studyInstanceUID: h.studyInstanceUID });
       return { outcome: 'duplicate', receiptId: r.receiptId, sopInstanceUID: h.sopInstanceUID, studyInstanceUID: h.studyInstanceUID };
     }
@@ -290,13 +304,13 @@ export function createPipeline(deps: PipelineDeps) {
       await fsp.rm(abs, { force: true });
       await fsp.rm(journal, { force: true });
       if (r.kind === 'conflict') return quarantine(req, key, 'CONFLICT', conflictDetail, res, h.sopInstanceUID);
-      await finishSource(req, r.receiptId, fate);
+      await finishSource(req, r.receiptId, fate, null);
       deps.notify(req, 'duplicate', { studyInstanceUID: h.studyInstanceUID });
       return { outcome: 'duplicate', receiptId: r.receiptId, sopInstanceUID: h.sopInstanceUID, studyInstanceUID: h.studyInstanceUID };
     }
     checkpoint('committed');
     await fsp.rm(journal, { force: true });
-    await finishSource(req, r.receiptId, fate);
+    await finishSource(req, r.receiptId, fate, rel);
     deps.notify(req, 'accepted', { studyInstanceUID: h.studyInstanceUID });
     return { outcome: 'accepted', receiptId: r.receiptId, sopInstanceUID: h.sopInstanceUID, studyInstanceUID: h.studyInstanceUID };
   }

@@ -55,6 +55,14 @@ export function findSourceReceipt(db: Db, key: SourceKey): number | null {
   return row?.receipt_id ?? null;
 }
 
+/** The store file (relative to the store) of the instance a receipt accepted; null for other receipts. */
+export function storedFileOfReceipt(db: Db, receiptId: number): string | null {
+  const row = db
+    .prepare(`SELECT i.file_path AS filePath FROM receipts r JOIN instances i ON i.id = r.instance_id WHERE r.id = ? AND r.outcome = 'accepted'`)
+    .get(receiptId) as { filePath: string } | undefined;
+  return row?.filePath || null;
+}
+
 function recordSource(db: Db, key: SourceKey | null, receiptId: number): void {
   if (!key) return;
   db.prepare('INSERT OR REPLACE INTO ingest_sources (source_path, size, mtime_ms, receipt_id) VALUES (?, ?, ?, ?)').run(key.path, key.size, key.mtimeMs, receiptId);
