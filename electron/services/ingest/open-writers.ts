@@ -8,7 +8,10 @@
  * protects, which is why both are used.
  *
  * Windows: a copier holds the file without FILE_SHARE_WRITE, so opening it for writing fails
- * with EBUSY/EPERM while the copy runs.
+ * with a sharing violation (EBUSY) while the copy runs. Access denied (EPERM/EACCES) is not a
+ * writer: it is the read-only attribute (modalities and CD imports set it) or an access list, and
+ * counting it as busy kept such a file waiting for ever. Stability of size and mtime still holds
+ * it back while it changes; the pipeline then reads it, or says why it cannot.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -70,7 +73,7 @@ async function windowsProbe(paths: readonly string[]): Promise<Set<string>> {
       await h.close();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') busy.add(p);
+      if (code === 'EBUSY') busy.add(p);
     }
   }
   return busy;
